@@ -1,0 +1,23 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
+import { AppConfig, ConfigModule } from '@rtpm/config';
+import { DatabaseModule } from '@rtpm/database';
+import { MetricsModule } from '@rtpm/metrics';
+import { HealthController } from './health/health.controller.js';
+import { ApiExceptionFilter } from './http/api-exception.filter.js';
+import { IngestController } from './metrics/ingest.controller.js';
+import { MetricCatalogController } from './metrics/metric-catalog.controller.js';
+import { SampleParser } from './metrics/sample.parser.js';
+
+@Module({})
+export class ApiModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: ApiModule,
+      imports: [ConfigModule.forRoot(config), DatabaseModule, MetricsModule, TerminusModule],
+      controllers: [IngestController, MetricCatalogController, HealthController],
+      providers: [SampleParser, { provide: APP_FILTER, useClass: ApiExceptionFilter }],
+    };
+  }
+}

@@ -1,0 +1,28 @@
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { AppConfig } from '@rtpm/config';
+import type { LogLevel } from '@nestjs/common';
+import { ApiModule } from './api.module.js';
+
+// Builds the API application (used by main.ts and by the tests, which listen on a random port).
+export async function createApiApp(config: AppConfig, logger: LogLevel[] | false = ['log', 'warn', 'error']) {
+  const app = await NestFactory.create<NestFastifyApplication>(
+    ApiModule.forRoot(config),
+    new FastifyAdapter({ bodyLimit: config.http.bodyLimitBytes }),
+    { logger },
+  );
+  app.enableShutdownHooks();
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('RTPM API')
+      .setDescription('Real-time performance monitoring: ingestion, queries, alerts and live updates.')
+      .setVersion('0.1.0')
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  return app;
+}

@@ -1,0 +1,70 @@
+import { BadRequestException, Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiNotFoundResponse, ApiOkResponse, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { LABEL_NAME_PATTERN, MetricCatalogService } from '@rtpm/metrics';
+import { ErrorResponseDto } from '../http/error-response.dto.js';
+import { CatalogResponseDto, LatestResponseDto } from './dto/metric-responses.dto.js';
+
+@ApiTags('metrics')
+@Controller('api/v1/metrics')
+export class MetricCatalogController {
+  constructor(private readonly metrics: MetricCatalogService) {}
+
+  @Get()
+  @ApiOkResponse({ type: CatalogResponseDto })
+  async catalog(): Promise<CatalogResponseDto> {
+    const entries = await this.metrics.catalog();
+    return {
+      metrics: entries.map((entry) => ({
+        name: entry.name,
+        type: entry.type,
+        help_text: entry.helpText,
+        unit: entry.unit,
+        series_count: entry.seriesCount,
+      })),
+    };
+  }
+
+  @Get('latest/:metric_name')
+  @ApiParam({ name: 'metric_name', example: 'cpu_usage_percent' })
+  @ApiQuery({
+    name: 'labels',
+    required: false,
+    description: 'Every query parameter is a label filter: ?host=server01&region=us-east-1',
+    style: 'form',
+    explode: true,
+    schema: { type: 'object', additionalProperties: { type: 'string' } },
+  })
+  @ApiOkResponse({ type: LatestResponseDto })
+  @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'The metric has no series.' })
+  async latest(
+    @Param('metric_name') name: string,
+    @Query() query: Record<string, string | string[]>,
+  ): Promise<LatestResponseDto> {
+    const series = await this.metrics.latest(name, labelFilter(query));
+    return {
+      metric_name: name,
+      series: series.map((s) => ({ labels: s.labels, value: s.value, timestamp: new Date(s.timeMs).toISOString() })),
+    };
+  }
+}
+
+function labelFilter(query: Record<string, string | string[]>): Record<string, string> {
+  const filter: Record<string, string> = {};
+  for (const [name, value] of Object.entries(query)) {
+    if (!LABEL_NAME_PATTERN.test(name)) {
+      throw badFilter(name, `label name must match ${LABEL_NAME_PATTERN.source}`);
+    }
+    if (typeof value !== 'string') throw badFilter(name, 'may be given once');
+    filter[name] = value;
+  }
+  return filter;
+}
+
+function badFilter(field: string, message: string): BadRequestException {
+  return new BadRequestException({
+    statusCode: 400,
+    error: 'Bad Request',
+    message: `Invalid label filter "${field}".`,
+    details: [{ field, message }],
+  });
+}

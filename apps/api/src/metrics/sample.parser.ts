@@ -1,0 +1,97 @@
+import { BadRequestException, Injectable } from '@nestjs/common';
+import { AppConfig } from '@rtpm/config';
+import { checkSampleLimits, parseTimestamp, type FieldProblem, type IngestLimits, type SampleInput } from '@rtpm/metrics';
+import { plainToInstance } from 'class-transformer';
+import { validateSync, type ValidationError } from 'class-validator';
+import { IngestSampleDto } from './dto/ingest-sample.dto.js';
+
+// Turns request bodies into validated samples. Every problem of every item is collected, so that one 400 names
+// them all; nothing is returned (and so nothing stored) unless the whole body is valid.
+@Injectable()
+export class SampleParser {
+  private readonly limits: IngestLimits;
+  private readonly maxBatchSize: number;
+
+  constructor(config: AppConfig) {
+    this.limits = config.ingest;
+    this.maxBatchSize = config.ingest.maxBatchSize;
+  }
+
+  parseOne(body: unknown, receivedAtMs: number): SampleInput {
+    const { sample, problems } = this.parseItem(body, receivedAtMs);
+    if (!sample) throw invalid('The metric is invalid; nothing was stored.', problems);
+    return sample;
+  }
+
+  parseBatch(body: unknown, receivedAtMs: number): SampleInput[] {
+    const items = isRecord(body) ? body.metrics : undefined;
+    if (!Array.isArray(items)) {
+      throw invalid('The body must be {"metrics": [...]}.', [{ field: 'metrics', message: 'must be an array' }]);
+    }
+    if (items.length === 0) {
+      throw invalid('The batch is empty.', [{ field: 'metrics', message: 'must contain at least one metric' }]);
+    }
+    if (items.length > this.maxBatchSize) {
+      throw invalid(`The batch has ${items.length} metrics; at most ${this.maxBatchSize} are accepted per request.`, [
+        { field: 'metrics', message: `must contain at most ${this.maxBatchSize} metrics; split the batch` },
+      ]);
+    }
+    if (isRecord(body) && Object.keys(body).length > 1) {
+      const extra = Object.keys(body).find((key) => key !== 'metrics')!;
+      throw invalid('The body has an unknown field.', [{ field: extra, message: 'is not a known field' }]);
+    }
+    const samples: SampleInput[] = [];
+    const problems: FieldProblem[] = [];
+    let invalidItems = 0;
+    items.forEach((item, index) => {
+      const parsed = this.parseItem(item, receivedAtMs);
+      if (parsed.sample) samples.push(parsed.sample);
+      else invalidItems++;
+      for (const problem of parsed.problems) problems.push({ index, ...problem });
+    });
+    if (invalidItems > 0) {
+      throw invalid(`${invalidItems} of ${items.length} metrics are invalid; nothing was stored.`, problems);
+    }
+    return samples;
+  }
+
+  private parseItem(item: unknown, receivedAtMs: number): { sample?: SampleInput; problems: FieldProblem[] } {
+    if (!isRecord(item)) return { problems: [{ field: '', message: 'must be a JSON object' }] };
+    const dto = plainToInstance(IngestSampleDto, item);
+    const problems = flatten(validateSync(dto, { whitelist: true, forbidNonWhitelisted: true }));
+    // Limits and label rules too, whenever the shape allows checking them, so that one 400 names every problem.
+    const labels = dto.labels ?? {};
+    if (typeof dto.name === 'string' && isRecord(labels)) {
+      problems.push(...checkSampleLimits(dto.name, labels, this.limits));
+    }
+    if (problems.length > 0) return { problems };
+    return {
+      problems,
+      sample: {
+        name: dto.name,
+        type: dto.type,
+        value: dto.value,
+        labels: dto.labels ?? {},
+        timeMs: dto.timestamp === undefined ? receivedAtMs : parseTimestamp(dto.timestamp)!,
+        helpText: dto.help_text,
+        unit: dto.unit,
+      },
+    };
+  }
+}
+
+function flatten(errors: ValidationError[]): FieldProblem[] {
+  return errors.map((error) => {
+    const [message] = Object.values(error.constraints ?? { invalid: 'is invalid' });
+    // forbidNonWhitelisted speaks of "property x should not exist"; say it the way the other messages do.
+    return { field: error.property, message: message.endsWith('should not exist') ? 'is not a known field' : message };
+  });
+}
+
+function invalid(message: string, details: FieldProblem[]): BadRequestException {
+  return new BadRequestException({ statusCode: 400, error: 'Bad Request', message, details });
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

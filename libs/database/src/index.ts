@@ -1,0 +1,6 @@
+export { dataSourceOptions } from './data-source-options.js';
+export { DatabaseModule } from './database.module.js';
+export { ensureDatabase, revertLastMigration, runMigrations } from './migrate.js';
+export { RedisClient } from './redis.provider.js';
+export { SqlClient } from './sql-client.js';
+export { isTransientDatabaseError } from './transient-error.js';

@@ -1,0 +1,17 @@
+import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { AppConfig } from '@rtpm/config';
+import { Redis } from 'ioredis';
+
+// The application's Redis connection (cache, pub/sub publisher, rate limits). Bull keeps its own connections.
+@Injectable()
+export class RedisClient extends Redis implements OnApplicationShutdown {
+  constructor(config: AppConfig) {
+    super(config.redis.url, { lazyConnect: false, maxRetriesPerRequest: 2, enableOfflineQueue: true });
+    // ioredis reconnects by itself; without a listener an outage would surface as an unhandled 'error' event.
+    this.on('error', () => undefined);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.quit().catch(() => this.disconnect());
+  }
+}

@@ -1,0 +1,24 @@
+export {
+  LABEL_NAME_PATTERN,
+  MAX_TIME_MS,
+  METRIC_NAME_PATTERN,
+  canonicalLabels,
+  checkSampleLimits,
+  parseTimestamp,
+  seriesKey,
+} from './core/sample-rules.js';
+export { IngestService } from './ingest.service.js';
+export { MetricCatalogService } from './metric-catalog.service.js';
+export { MetricsError, type MetricsErrorCode } from './metrics.errors.js';
+export { MetricsModule } from './metrics.module.js';
+export {
+  METRIC_TYPES,
+  type CatalogEntry,
+  type FieldProblem,
+  type IngestLimits,
+  type Labels,
+  type LatestSample,
+  type MetricType,
+  type SampleInput,
+} from './metrics.types.js';
+export { mergeLastWriteWins } from './sample-writer.js';

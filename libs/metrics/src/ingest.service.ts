@@ -1,0 +1,86 @@
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from '@rtpm/config';
+import { isTransientDatabaseError } from '@rtpm/database';
+import { canonicalLabels, seriesKey } from './core/sample-rules.js';
+import { MetricsError } from './metrics.errors.js';
+import type { SampleInput } from './metrics.types.js';
+import { SampleWriter } from './sample-writer.js';
+import { SeriesCache, type CachedSeries } from './series-cache.js';
+import { SeriesRepository, type SeriesDefinition } from './series.repository.js';
+
+// The write path: resolve each sample's series (cache first, one upsert for all misses), then hand the
+// samples to the group-commit writer. Resolves once the samples are committed.
+@Injectable()
+export class IngestService {
+  private readonly cache: SeriesCache;
+
+  constructor(
+    private readonly series: SeriesRepository,
+    private readonly writer: SampleWriter,
+    config: AppConfig,
+  ) {
+    this.cache = new SeriesCache(config.ingest.seriesCacheSize);
+  }
+
+  async ingest(samples: SampleInput[]): Promise<number> {
+    try {
+      const seriesIds = await this.resolveSeries(samples);
+      await this.writer.write({
+        seriesIds,
+        timesMs: samples.map((sample) => sample.timeMs),
+        values: samples.map((sample) => sample.value),
+      });
+      return samples.length;
+    } catch (error) {
+      if (isTransientDatabaseError(error)) {
+        throw new MetricsError('storage_unavailable', 'The database is unavailable; nothing was stored. Retry later.');
+      }
+      throw error;
+    }
+  }
+
+  private async resolveSeries(samples: SampleInput[]): Promise<number[]> {
+    const keys = samples.map((sample) => seriesKey(sample.name, sample.labels));
+    // Ids are collected locally: a batch with more new series than the cache holds must not lose its own.
+    const ids = new Map<string, number>();
+    const missing = new Map<string, SeriesDefinition>();
+    samples.forEach((sample, i) => {
+      const cached = this.cache.get(keys[i]);
+      if (cached && !metadataChanged(cached, sample)) {
+        ids.set(keys[i], cached.id);
+      } else {
+        missing.set(keys[i], {
+          name: sample.name,
+          labelsJson: canonicalLabels(sample.labels),
+          type: sample.type,
+          helpText: sample.helpText,
+          unit: sample.unit,
+        });
+      }
+    });
+    if (missing.size > 0) {
+      const sorted = [...missing.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      const rows = await this.series.upsert(sorted.map(([, definition]) => definition));
+      for (const row of rows) {
+        const key = seriesKey(row.name, row.labels);
+        ids.set(key, row.id);
+        this.cache.set(key, {
+          id: row.id,
+          type: row.type,
+          helpText: row.helpText,
+          unit: row.unit,
+        });
+      }
+    }
+    return keys.map((key) => ids.get(key)!);
+  }
+}
+
+// Metadata is last-write-wins too: a sample that brings a different type, help text or unit updates its series.
+function metadataChanged(cached: CachedSeries, sample: SampleInput): boolean {
+  return (
+    cached.type !== sample.type ||
+    (sample.helpText !== undefined && cached.helpText !== sample.helpText) ||
+    (sample.unit !== undefined && cached.unit !== sample.unit)
+  );
+}

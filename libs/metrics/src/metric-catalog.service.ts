@@ -1,0 +1,40 @@
+import { Injectable } from '@nestjs/common';
+import { isTransientDatabaseError } from '@rtpm/database';
+import { MetricsError } from './metrics.errors.js';
+import type { CatalogEntry, Labels, LatestSample } from './metrics.types.js';
+import { SampleRepository } from './sample.repository.js';
+import { SeriesRepository } from './series.repository.js';
+
+// Reads that belong to the write model: what metrics exist, and each series' newest sample.
+@Injectable()
+export class MetricCatalogService {
+  constructor(
+    private readonly series: SeriesRepository,
+    private readonly samples: SampleRepository,
+  ) {}
+
+  catalog(): Promise<CatalogEntry[]> {
+    return unavailableOnOutage(() => this.series.catalog());
+  }
+
+  latest(name: string, labelFilter: Labels): Promise<LatestSample[]> {
+    return unavailableOnOutage(async () => {
+      const latest = await this.samples.latest(name, labelFilter);
+      if (latest.length === 0 && !(await this.series.exists(name))) {
+        throw new MetricsError('metric_not_found', `Metric "${name}" has no series.`);
+      }
+      return latest;
+    });
+  }
+}
+
+async function unavailableOnOutage<T>(read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    if (isTransientDatabaseError(error)) {
+      throw new MetricsError('storage_unavailable', 'The database is unavailable. Retry later.');
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { IngestService } from './ingest.service.js';
+import { MetricCatalogService } from './metric-catalog.service.js';
+import { SampleWriter } from './sample-writer.js';
+import { SampleRepository } from './sample.repository.js';
+import { SeriesRepository } from './series.repository.js';
+
+// The write side of metrics. Needs ConfigModule and DatabaseModule (both global) in the importing app.
+@Module({
+  providers: [SeriesRepository, SampleRepository, SampleWriter, IngestService, MetricCatalogService],
+  exports: [IngestService, MetricCatalogService],
+})
+export class MetricsModule {}

@@ -1,0 +1,95 @@
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from '@rtpm/config';
+import { SampleRepository, type SampleColumns } from './sample.repository.js';
+
+interface PendingWrite {
+  columns: SampleColumns;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+// Group commit for concurrent ingest requests. At most `writeConcurrency` INSERTs run at once; requests that
+// arrive while all are busy queue up and go out together in the next statement, up to BATCH_INSERT_SIZE rows.
+// A request is never split across statements, so each one still commits all-or-nothing, and its promise
+// settles only after the statement holding its rows has committed (a 201 means durable).
+@Injectable()
+export class SampleWriter {
+  private readonly queue: PendingWrite[] = [];
+  private inFlight = 0;
+  private readonly maxRows: number;
+  private readonly concurrency: number;
+
+  constructor(
+    private readonly samples: SampleRepository,
+    config: AppConfig,
+  ) {
+    this.maxRows = config.ingest.batchInsertSize;
+    this.concurrency = config.ingest.writeConcurrency;
+  }
+
+  write(columns: SampleColumns): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ columns, resolve, reject });
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    while (this.inFlight < this.concurrency && this.queue.length > 0) {
+      const group = [this.queue.shift()!];
+      let rows = group[0].columns.seriesIds.length;
+      while (this.queue.length > 0 && rows + this.queue[0].columns.seriesIds.length <= this.maxRows) {
+        const next = this.queue.shift()!;
+        rows += next.columns.seriesIds.length;
+        group.push(next);
+      }
+      this.inFlight++;
+      this.flush(group).finally(() => {
+        this.inFlight--;
+        this.pump();
+      });
+    }
+  }
+
+  private async flush(group: PendingWrite[]): Promise<void> {
+    try {
+      await this.samples.insert(mergeLastWriteWins(group.map((pending) => pending.columns)));
+      for (const pending of group) pending.resolve();
+    } catch (error) {
+      for (const pending of group) pending.reject(error);
+    }
+  }
+}
+
+// Concatenates column sets in arrival order, keeps the last value of a repeated (series, time) pair, and sorts
+// by (series, time): the order of the primary key, so inserts walk the index and writers lock in one order.
+export function mergeLastWriteWins(parts: SampleColumns[]): SampleColumns {
+  const total = parts.reduce((sum, part) => sum + part.seriesIds.length, 0);
+  const seriesIds = new Float64Array(total);
+  const timesMs = new Float64Array(total);
+  const values = new Float64Array(total);
+  let n = 0;
+  for (const part of parts) {
+    seriesIds.set(part.seriesIds, n);
+    timesMs.set(part.timesMs, n);
+    values.set(part.values, n);
+    n += part.seriesIds.length;
+  }
+  // A stable sort of indices: among equal keys the later write comes last and wins below.
+  const order = new Uint32Array(total);
+  for (let i = 0; i < total; i++) order[i] = i;
+  order.sort((a, b) => seriesIds[a] - seriesIds[b] || timesMs[a] - timesMs[b] || a - b);
+  const merged: SampleColumns = { seriesIds: [], timesMs: [], values: [] };
+  for (let k = 0; k < total; k++) {
+    const i = order[k];
+    const last = merged.seriesIds.length - 1;
+    if (last >= 0 && merged.seriesIds[last] === seriesIds[i] && merged.timesMs[last] === timesMs[i]) {
+      merged.values[last] = values[i];
+    } else {
+      merged.seriesIds.push(seriesIds[i]);
+      merged.timesMs.push(timesMs[i]);
+      merged.values.push(values[i]);
+    }
+  }
+  return merged;
+}

@@ -1,0 +1,44 @@
+import { Injectable } from '@nestjs/common';
+import { SqlClient } from '@rtpm/database';
+import type { Labels, LatestSample } from './metrics.types.js';
+
+// Column arrays of samples, ready for one unnest() insert.
+export interface SampleColumns {
+  seriesIds: number[];
+  timesMs: number[];
+  values: number[];
+}
+
+// All SQL for metric_samples on the write side.
+@Injectable()
+export class SampleRepository {
+  constructor(private readonly sql: SqlClient) {}
+
+  // One statement, so it commits or fails as a whole. Rows must be free of duplicate (series, time) pairs
+  // (ON CONFLICT cannot touch a row twice) and sorted, so that concurrent writers lock in the same order.
+  async insert(columns: SampleColumns): Promise<void> {
+    await this.sql.query(
+      `INSERT INTO metric_samples (series_id, time, value)
+       SELECT s, to_timestamp(t / 1000.0), v FROM unnest($1::bigint[], $2::float8[], $3::float8[]) AS u(s, t, v)
+       ON CONFLICT (series_id, time) DO UPDATE SET value = EXCLUDED.value`,
+      [columns.seriesIds, columns.timesMs, columns.values],
+    );
+  }
+
+  // The newest sample of each series of a metric whose labels contain the filter.
+  async latest(name: string, labelFilter: Labels): Promise<LatestSample[]> {
+    const rows = await this.sql.query<{ labels: Labels; value: number; time_ms: string }>(
+      `SELECT s.labels, l.value, (extract(epoch FROM l.time) * 1000)::int8 AS time_ms
+         FROM metric_series s
+        CROSS JOIN LATERAL (
+              SELECT time, value FROM metric_samples m
+               WHERE m.series_id = s.id
+               ORDER BY time DESC
+               LIMIT 1) l
+        WHERE s.name = $1 AND s.labels @> $2::jsonb
+        ORDER BY s.id`,
+      [name, JSON.stringify(labelFilter)],
+    );
+    return rows.map((row) => ({ labels: row.labels, value: row.value, timeMs: Number(row.time_ms) }));
+  }
+}

@@ -1,0 +1,4 @@
+import { MetricStorage1764300000000 } from './1764300000000-metric-storage.js';
+
+// Every migration, oldest first. Listed by hand so that the compiled apps need no file globbing.
+export const MIGRATIONS = [MetricStorage1764300000000];
