@@ -24,7 +24,9 @@ export class MetricStorage1764300000000 implements MigrationInterface {
         created_at  timestamptz NOT NULL DEFAULT now(),
         CONSTRAINT metric_series_name_labels_key UNIQUE (name, labels_hash)
       )`);
-    await db.query(`CREATE INDEX IF NOT EXISTS metric_series_labels_idx ON metric_series USING gin (labels jsonb_path_ops)`);
+    await db.query(
+      `CREATE INDEX IF NOT EXISTS metric_series_labels_idx ON metric_series USING gin (labels jsonb_path_ops)`,
+    );
 
     const exists = await db.query(`SELECT to_regclass('metric_samples') IS NOT NULL AS present`);
     if (exists[0].present) return;

@@ -8,6 +8,8 @@ export function isTransientDatabaseError(error: unknown): boolean {
   const code = (error as { code?: string }).code;
   if (code && (TRANSIENT_SQLSTATES.has(code) || code.startsWith('08') || TRANSIENT_NODE_CODES.has(code))) return true;
   // node-postgres reports a dropped connection or a pool wait timeout with a message only.
+  // 55000 is also "object not in prerequisite state"; only the start-up/shutdown flavour is transient.
+  if (code === '55000' && /not currently accepting connections/i.test(error.message)) return true;
   return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
     error.message,
   );

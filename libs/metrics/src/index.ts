@@ -21,4 +21,5 @@ export {
   type MetricType,
   type SampleInput,
 } from './metrics.types.js';
+export { INSERT_SAMPLES_SQL } from './sample.repository.js';
 export { mergeLastWriteWins } from './sample-writer.js';

@@ -9,6 +9,13 @@ export interface SampleColumns {
   values: number[];
 }
 
+// Upserts sample columns ($1 series ids, $2 epoch milliseconds, $3 values). Milliseconds are converted in
+// integer arithmetic: to_timestamp(t / 1000.0) goes through float8 and is off by microseconds far from 1970.
+export const INSERT_SAMPLES_SQL = `INSERT INTO metric_samples (series_id, time, value)
+  SELECT s, timestamptz 'epoch' + (t / 1000) * interval '1 second' + (t % 1000) * interval '1 millisecond', v
+    FROM unnest($1::int8[], $2::int8[], $3::float8[]) AS u(s, t, v)
+  ON CONFLICT (series_id, time) DO UPDATE SET value = EXCLUDED.value`;
+
 // All SQL for metric_samples on the write side.
 @Injectable()
 export class SampleRepository {
@@ -17,12 +24,7 @@ export class SampleRepository {
   // One statement, so it commits or fails as a whole. Rows must be free of duplicate (series, time) pairs
   // (ON CONFLICT cannot touch a row twice) and sorted, so that concurrent writers lock in the same order.
   async insert(columns: SampleColumns): Promise<void> {
-    await this.sql.query(
-      `INSERT INTO metric_samples (series_id, time, value)
-       SELECT s, to_timestamp(t / 1000.0), v FROM unnest($1::bigint[], $2::float8[], $3::float8[]) AS u(s, t, v)
-       ON CONFLICT (series_id, time) DO UPDATE SET value = EXCLUDED.value`,
-      [columns.seriesIds, columns.timesMs, columns.values],
-    );
+    await this.sql.query(INSERT_SAMPLES_SQL, [columns.seriesIds, columns.timesMs, columns.values]);
   }
 
   // The newest sample of each series of a metric whose labels contain the filter.

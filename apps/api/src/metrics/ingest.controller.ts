@@ -1,5 +1,11 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBody, ApiCreatedResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiBody,
+  ApiCreatedResponse,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { IngestService } from '@rtpm/metrics';
 import { ErrorResponseDto } from '../http/error-response.dto.js';
 import { IngestBatchDto } from './dto/ingest-batch.dto.js';
@@ -9,7 +15,10 @@ import { SampleParser } from './sample.parser.js';
 
 @ApiTags('ingestion')
 @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Invalid input; nothing was stored.' })
-@ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'Database unavailable; retry after Retry-After.' })
+@ApiServiceUnavailableResponse({
+  type: ErrorResponseDto,
+  description: 'Database unavailable; retry after Retry-After.',
+})
 @Controller('api/v1/metrics')
 export class IngestController {
   constructor(

@@ -1,6 +1,12 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
 import { AppConfig } from '@rtpm/config';
-import { checkSampleLimits, parseTimestamp, type FieldProblem, type IngestLimits, type SampleInput } from '@rtpm/metrics';
+import {
+  checkSampleLimits,
+  parseTimestamp,
+  type FieldProblem,
+  type IngestLimits,
+  type SampleInput,
+} from '@rtpm/metrics';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import { IngestSampleDto } from './dto/ingest-sample.dto.js';
@@ -72,7 +78,7 @@ export class SampleParser {
         type: dto.type,
         value: dto.value,
         labels: dto.labels ?? {},
-        timeMs: dto.timestamp === undefined ? receivedAtMs : parseTimestamp(dto.timestamp)!,
+        timeMs: dto.timestamp == null ? receivedAtMs : parseTimestamp(dto.timestamp)!,
         helpText: dto.help_text,
         unit: dto.unit,
       },
@@ -82,7 +88,8 @@ export class SampleParser {
 
 function flatten(errors: ValidationError[]): FieldProblem[] {
   return errors.map((error) => {
-    const [message] = Object.values(error.constraints ?? { invalid: 'is invalid' });
+    // class-validator runs decorators bottom-up; the last message is the one the first failing rule wrote.
+    const message = Object.values(error.constraints ?? { invalid: 'is invalid' }).at(-1)!;
     // forbidNonWhitelisted speaks of "property x should not exist"; say it the way the other messages do.
     return { field: error.property, message: message.endsWith('should not exist') ? 'is not a known field' : message };
   });
