@@ -1,0 +1,15 @@
+import { type AppConfig, loadConfig } from '@rtpm/config';
+import { inject } from 'vitest';
+
+// The configuration a test app runs with: the run's database and Redis, a pool small enough for two test
+// files at a time on one PostgreSQL server, and any overrides (raw environment values, e.g. MAX_BATCH_SIZE).
+export function testConfig(overrides: Record<string, string> = {}): AppConfig {
+  return loadConfig({
+    ...process.env,
+    NODE_ENV: 'test',
+    DATABASE_URL: inject('databaseUrl'),
+    REDIS_URL: inject('redisUrl'),
+    DATABASE_POOL_SIZE: '8',
+    ...overrides,
+  });
+}
