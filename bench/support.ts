@@ -1,0 +1,98 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import pg from 'pg';
+
+// Shared plumbing for benchmarks: a throwaway database, the built apps as child processes, and cleanup that
+// runs however the benchmark ends. A benchmark starts nothing it does not stop.
+
+const root = new URL('..', import.meta.url).pathname;
+const cleanups: Array<() => Promise<void> | void> = [];
+
+export function onCleanup(fn: () => Promise<void> | void): void {
+  cleanups.unshift(fn);
+}
+
+export async function cleanup(): Promise<void> {
+  while (cleanups.length > 0) {
+    await Promise.resolve(cleanups.shift()!()).catch((error) => console.error('cleanup failed:', error));
+  }
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => void cleanup().then(() => process.exit(130)));
+}
+
+export function envInt(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer (got ${raw})`);
+  return value;
+}
+
+// Creates a fresh database on the server of BENCH_DATABASE_URL (default: local PostgreSQL), migrated with the
+// built CLI; it is dropped at cleanup.
+export async function freshDatabase(prefix: string): Promise<string> {
+  const server = new URL(process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
+  const name = `${prefix}_${Date.now()}`;
+  const url = new URL(server);
+  url.pathname = `/${name}`;
+  const migrate = spawnSync(process.execPath, ['dist/apps/cli/apps/cli/src/main.js', 'migrate'], {
+    cwd: root,
+    env: { ...process.env, DATABASE_URL: url.toString() },
+    encoding: 'utf8',
+  });
+  if (migrate.status !== 0) throw new Error(`migration failed: ${migrate.stderr || migrate.stdout}`);
+  onCleanup(async () => {
+    server.pathname = '/postgres';
+    const admin = new pg.Client({ connectionString: server.toString() });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await admin.end();
+  });
+  return url.toString();
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+// Starts the built API on 127.0.0.1 and waits for its liveness probe.
+export async function startApi(env: Record<string, string>): Promise<{ baseUrl: string; child: ChildProcess }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['dist/apps/api/apps/api/src/main.js'], {
+    cwd: root,
+    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  onCleanup(
+    () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  );
+  const baseUrl = `http://127.0.0.1:${port}`;
+  for (let attempt = 0; attempt < 100; attempt++) {
+    if (child.exitCode !== null) throw new Error(`API exited with code ${child.exitCode}`);
+    const ok = await fetch(`${baseUrl}/health/live`).then(
+      (response) => response.ok,
+      () => false,
+    );
+    if (ok) return { baseUrl, child };
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('API did not become live within 10 s');
+}
+
+export function rate(count: number, ms: number): string {
+  return `${Math.round(count / (ms / 1000)).toLocaleString('en-US')} samples/s`;
+}
