@@ -10,6 +10,8 @@ export function testConfig(overrides: Record<string, string> = {}): AppConfig {
     DATABASE_URL: inject('databaseUrl'),
     REDIS_URL: inject('redisUrl'),
     DATABASE_POOL_SIZE: '8',
+    // Runs share one Redis: keys (queues, cache, channels) are namespaced by the run's database name.
+    REDIS_KEY_PREFIX: `${new URL(inject('databaseUrl')).pathname.slice(1)}:`,
     ...overrides,
   });
 }

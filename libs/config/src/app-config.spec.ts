@@ -6,6 +6,7 @@ const PRODUCTION_SAFE = {
   SECRET_KEY: LONG_SECRET,
   JWT_SECRET_KEY: `j${LONG_SECRET}`,
   CORS_ORIGINS: 'https://dashboard.example.com',
+  ADMIN_PASSWORD: 'a-chosen-admin-password',
 };
 
 function configError(env: Record<string, string>): ConfigError {
@@ -123,6 +124,8 @@ describe(AppConfig.name, () => {
     { production: { NODE_ENV: 'production' }, env: { CORS_ORIGINS: undefined }, variable: 'CORS_ORIGINS' },
     { production: { PY_ENV: 'production' }, env: { SECRET_KEY: undefined }, variable: 'SECRET_KEY' },
     { production: { PY_ENV: 'production' }, env: { CORS_ORIGINS: '*' }, variable: 'CORS_ORIGINS' },
+    { production: { NODE_ENV: 'production' }, env: { ADMIN_PASSWORD: undefined }, variable: 'ADMIN_PASSWORD' },
+    { production: { NODE_ENV: 'production' }, env: { ADMIN_PASSWORD: 'short' }, variable: 'ADMIN_PASSWORD' },
     {
       production: { NODE_ENV: 'development', PY_ENV: 'production' },
       env: { JWT_SECRET_KEY: undefined },

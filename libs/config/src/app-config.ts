@@ -1,8 +1,8 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { DEV_JWT_SECRET_KEY, DEV_SECRET_KEY, Environment, isProduction } from './environment.js';
+import { DEV_ADMIN_PASSWORD, DEV_JWT_SECRET_KEY, DEV_SECRET_KEY, Environment, isProduction } from './environment.js';
 
-const SECRET_VARIABLES = new Set(['SECRET_KEY', 'JWT_SECRET_KEY', 'DATABASE_URL', 'REDIS_URL']);
+const SECRET_VARIABLES = new Set(['SECRET_KEY', 'JWT_SECRET_KEY', 'ADMIN_PASSWORD', 'DATABASE_URL', 'REDIS_URL']);
 
 export class ConfigError extends Error {
   constructor(
@@ -21,8 +21,10 @@ export class AppConfig {
   readonly http: { host: string; port: number; workerPort: number; bodyLimitBytes: number };
   readonly cors: { origins: '*' | string[] };
   readonly database: { url: string; poolSize: number };
-  readonly redis: { url: string };
+  // keyPrefix namespaces every Redis key RTPM writes (queues, cache, pub/sub channels, rate limits).
+  readonly redis: { url: string; keyPrefix: string };
   readonly secrets: { secretKey: string; jwtSecretKey: string };
+  readonly admin: { username: string; password: string };
   readonly rateLimitPerMinute: number;
   readonly ingest: {
     batchInsertSize: number;
@@ -36,7 +38,14 @@ export class AppConfig {
   readonly cacheTtlSeconds: number;
   readonly websocket: { maxConnections: number; heartbeatIntervalSeconds: number };
   readonly log: { format: 'json' | 'console'; level: string };
-  readonly storage: { retentionDays: number; compressionAfter: string };
+  readonly storage: {
+    retentionDays: number;
+    compressionAfter: string;
+    rollupRetentionDays: number;
+    partitionsAheadDays: number;
+  };
+  readonly worker: { concurrency: number };
+  readonly query: { maxSeries: number; timeoutSeconds: number };
 
   constructor(env: Environment) {
     this.nodeEnv = env.NODE_ENV;
@@ -49,8 +58,9 @@ export class AppConfig {
     };
     this.cors = { origins: env.CORS_ORIGINS === '*' ? '*' : env.CORS_ORIGINS.split(',').map((o) => o.trim()) };
     this.database = { url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE };
-    this.redis = { url: env.REDIS_URL };
+    this.redis = { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX };
     this.secrets = { secretKey: env.SECRET_KEY, jwtSecretKey: env.JWT_SECRET_KEY };
+    this.admin = { username: env.ADMIN_USERNAME, password: env.ADMIN_PASSWORD };
     this.rateLimitPerMinute = env.RATE_LIMIT_PER_MINUTE;
     this.ingest = {
       batchInsertSize: env.BATCH_INSERT_SIZE,
@@ -67,7 +77,14 @@ export class AppConfig {
       heartbeatIntervalSeconds: env.WEBSOCKET_HEARTBEAT_INTERVAL,
     };
     this.log = { format: env.LOG_FORMAT as 'json' | 'console', level: env.LOG_LEVEL };
-    this.storage = { retentionDays: env.RETENTION_DAYS, compressionAfter: toPostgresInterval(env.COMPRESSION_AFTER) };
+    this.storage = {
+      retentionDays: env.RETENTION_DAYS,
+      compressionAfter: toPostgresInterval(env.COMPRESSION_AFTER),
+      rollupRetentionDays: env.ROLLUP_RETENTION_DAYS,
+      partitionsAheadDays: env.PARTITIONS_AHEAD_DAYS,
+    };
+    this.worker = { concurrency: env.WORKER_CONCURRENCY };
+    this.query = { maxSeries: env.QUERY_MAX_SERIES, timeoutSeconds: env.QUERY_TIMEOUT };
   }
 }
 
@@ -92,6 +109,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
 function assertProductionSafe(env: Environment): void {
   if (env.SECRET_KEY === DEV_SECRET_KEY) throw new ConfigError('SECRET_KEY', 'must be set in production');
   if (env.JWT_SECRET_KEY === DEV_JWT_SECRET_KEY) throw new ConfigError('JWT_SECRET_KEY', 'must be set in production');
+  if (env.ADMIN_PASSWORD === DEV_ADMIN_PASSWORD) throw new ConfigError('ADMIN_PASSWORD', 'must be set in production');
   if (env.CORS_ORIGINS === '*') {
     throw new ConfigError('CORS_ORIGINS', 'must list the allowed origins in production (no *)');
   }

@@ -16,6 +16,7 @@ const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? val
 
 export const DEV_SECRET_KEY = 'dev-only-secret-key-change-me';
 export const DEV_JWT_SECRET_KEY = 'dev-only-jwt-secret-key-change-me';
+export const DEV_ADMIN_PASSWORD = 'dev-only-admin-password';
 
 export class Environment {
   @IsIn(['development', 'production', 'test'], { message: 'must be one of development, production, test' })
@@ -111,6 +112,34 @@ export class Environment {
   @Transform(trim)
   @Matches(/^[1-9]\d*[hdw]$/, { message: 'must be a duration in hours, days or weeks such as 12h, 7d or 2w' })
   COMPRESSION_AFTER = '7d';
+
+  @IntRange(1, 36500, 'days')
+  ROLLUP_RETENTION_DAYS = 365;
+
+  @IntRange(1, 60, 'days')
+  PARTITIONS_AHEAD_DAYS = 7;
+
+  @Transform(trim)
+  @Matches(/^[A-Za-z0-9_.:-]{1,64}$/, { message: 'must be 1-64 letters, digits or _ . : -' })
+  REDIS_KEY_PREFIX = 'rtpm:';
+
+  @IntRange(1, 64)
+  WORKER_CONCURRENCY = 4;
+
+  @IntRange(1, 1_000_000)
+  QUERY_MAX_SERIES = 10_000;
+
+  @IntRange(1, 3600, 'seconds')
+  QUERY_TIMEOUT = 30;
+
+  @Transform(trim)
+  @Matches(/^[a-zA-Z0-9_.@-]{1,64}$/, { message: 'must be 1-64 letters, digits or _ . @ -' })
+  ADMIN_USERNAME = 'admin';
+
+  @ValidateIf((env: Environment) => isProduction(env) || env.ADMIN_PASSWORD !== DEV_ADMIN_PASSWORD)
+  @IsString()
+  @MinLength(12, { message: 'must be set to a password of at least 12 characters' })
+  ADMIN_PASSWORD = DEV_ADMIN_PASSWORD;
 }
 
 export function isProduction(env: Pick<Environment, 'NODE_ENV' | 'PY_ENV'>): boolean {
