@@ -64,10 +64,12 @@ export async function freePort(): Promise<number> {
   });
 }
 
-// Starts the built API on 127.0.0.1 and waits for its liveness probe.
+// Starts the built API on 127.0.0.1 and waits for its liveness probe. BENCH_API_NODE_ARGS passes flags to its
+// node process, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the API under the benchmark's load.
 export async function startApi(env: Record<string, string>): Promise<{ baseUrl: string; child: ChildProcess }> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['dist/apps/api/apps/api/src/main.js'], {
+  const nodeArgs = (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, 'dist/apps/api/apps/api/src/main.js'], {
     cwd: root,
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'ignore', 'inherit'],
