@@ -7,6 +7,7 @@ export {
   parseTimestamp,
   seriesKey,
 } from './core/sample-rules.js';
+export { IngestEvents, type CommittedSamplesListener } from './ingest-events.js';
 export { IngestService } from './ingest.service.js';
 export { MetricCatalogService } from './metric-catalog.service.js';
 export { MetricsError, type MetricsErrorCode } from './metrics.errors.js';

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@rtpm/config';
 import { isTransientDatabaseError } from '@rtpm/database';
 import { canonicalLabels, seriesKey } from './core/sample-rules.js';
+import { IngestEvents } from './ingest-events.js';
 import { MetricsError } from './metrics.errors.js';
 import type { SampleInput } from './metrics.types.js';
 import { SampleWriter } from './sample-writer.js';
@@ -9,7 +10,7 @@ import { SeriesCache, type CachedSeries } from './series-cache.js';
 import { SeriesRepository, type SeriesDefinition } from './series.repository.js';
 
 // The write path: resolve each sample's series (cache first, one upsert for all misses), then hand the
-// samples to the group-commit writer. Resolves once the samples are committed.
+// samples to the group-commit writer. Resolves once the samples are committed, after telling IngestEvents.
 @Injectable()
 export class IngestService {
   private readonly cache: SeriesCache;
@@ -17,6 +18,7 @@ export class IngestService {
   constructor(
     private readonly series: SeriesRepository,
     private readonly writer: SampleWriter,
+    private readonly events: IngestEvents,
     config: AppConfig,
   ) {
     this.cache = new SeriesCache(config.ingest.seriesCacheSize);
@@ -30,6 +32,7 @@ export class IngestService {
         timesMs: samples.map((sample) => sample.timeMs),
         values: samples.map((sample) => sample.value),
       });
+      this.events.committed(samples);
       return samples.length;
     } catch (error) {
       if (isTransientDatabaseError(error)) {

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { IngestEvents } from './ingest-events.js';
 import { IngestService } from './ingest.service.js';
 import { MetricCatalogService } from './metric-catalog.service.js';
 import { SampleWriter } from './sample-writer.js';
@@ -7,7 +8,7 @@ import { SeriesRepository } from './series.repository.js';
 
 // The write side of metrics. Needs ConfigModule and DatabaseModule (both global) in the importing app.
 @Module({
-  providers: [SeriesRepository, SampleRepository, SampleWriter, IngestService, MetricCatalogService],
-  exports: [IngestService, MetricCatalogService],
+  providers: [SeriesRepository, SampleRepository, SampleWriter, IngestEvents, IngestService, MetricCatalogService],
+  exports: [IngestEvents, IngestService, MetricCatalogService],
 })
 export class MetricsModule {}
