@@ -6,4 +6,5 @@ export { PromqlError, type PromqlErrorCode } from './errors.js';
 export { formatExpr } from './format.js';
 export { parse } from './parser.js';
 export { compileLabelRegex } from './regex.js';
+export { matcherAccepts } from './selector.js';
 export { valueType } from './value-type.js';
