@@ -7,7 +7,6 @@ import {
   type IngestLimits,
   type SampleInput,
 } from '@rtpm/metrics';
-import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import { IngestSampleDto } from './dto/ingest-sample.dto.js';
 
@@ -63,8 +62,16 @@ export class SampleParser {
 
   private parseItem(item: unknown, receivedAtMs: number): { sample?: SampleInput; problems: FieldProblem[] } {
     if (!isRecord(item)) return { problems: [{ field: '', message: 'must be a JSON object' }] };
-    const dto = plainToInstance(IngestSampleDto, item);
-    const problems = flatten(validateSync(dto, { whitelist: true, forbidNonWhitelisted: true }));
+    // The DTO has no transforms, so a shallow copy with the DTO's prototype is all class-validator needs;
+    // plainToInstance cost a third of the per-item time. The spread keeps a "__proto__" key an own property.
+    const dto = Object.setPrototypeOf({ ...item }, IngestSampleDto.prototype) as IngestSampleDto;
+    const problems = flatten(
+      validateSync(dto, {
+        whitelist: true,
+        forbidNonWhitelisted: true,
+        validationError: { target: false, value: false },
+      }),
+    );
     // Limits and label rules too, whenever the shape allows checking them, so that one 400 names every problem.
     const labels = dto.labels ?? {};
     if (typeof dto.name === 'string' && isRecord(labels)) {
