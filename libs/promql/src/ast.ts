@@ -13,7 +13,7 @@ export interface LabelMatcher {
 export interface VectorSelector {
   kind: 'vector_selector';
   name?: string; // the metric name when written outside the braces
-  matchers: LabelMatcher[]; // includes a __name__ '=' matcher when name is set
+  matchers: LabelMatcher[]; // includes a __name__ '=' matcher (first) when name is set
   offsetMs: number; // `offset 5m`; 0 when absent
 }
 

@@ -1,5 +1,5 @@
-import type { PromqlError } from './errors.js';
-import { describeToken, syntaxError, type Token, type TokenType } from './lexer.js';
+import { syntaxError, type PromqlError } from './errors.js';
+import { describeToken, type Token, type TokenType } from './lexer.js';
 
 // A position in the token list with the small vocabulary the parser needs.
 export class Cursor {

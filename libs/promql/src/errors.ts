@@ -14,3 +14,17 @@ export class PromqlError extends Error {
     this.name = 'PromqlError';
   }
 }
+
+// Errors with a place in the query read like Prometheus' own: `parse error at char 17: unexpected "}"`.
+export function syntaxError(message: string, pos: number, code: 'syntax' | 'invalid' = 'syntax'): PromqlError {
+  return new PromqlError(code, `parse error at char ${pos + 1}: ${message}`, pos);
+}
+
+export function invalid(message: string, pos: number): PromqlError {
+  return syntaxError(message, pos, 'invalid');
+}
+
+// Valid PromQL outside RTPM's subset: the message names the construct and stays free of parser jargon.
+export function unsupported(message: string, pos: number): PromqlError {
+  return new PromqlError('unsupported', message, pos);
+}

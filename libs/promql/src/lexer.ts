@@ -1,4 +1,4 @@
-import { PromqlError } from './errors.js';
+import { PromqlError, syntaxError } from './errors.js';
 import { unescapeString } from './unquote.js';
 
 export type TokenType =
@@ -24,11 +24,6 @@ const ALNUM = /[a-zA-Z0-9_]/;
 const TWO_CHAR_OPS = ['==', '!=', '>=', '<=', '=~', '!~'];
 const ONE_CHAR_OPS = '+-*/%^=<>';
 const PUNCT = '(){}[],:@';
-
-// Errors with a place in the query read like Prometheus' own: `parse error at char 17: unexpected "}"`.
-export function syntaxError(message: string, pos: number, code: 'syntax' | 'invalid' = 'syntax'): PromqlError {
-  return new PromqlError(code, `parse error at char ${pos + 1}: ${message}`, pos);
-}
 
 // Splits a query into tokens; whitespace and `#` line comments are dropped.
 export function tokenize(query: string): Token[] {

@@ -335,6 +335,21 @@ describe('parse: invalid queries', () => {
     expect(() => parse(query)).toThrow(fragment);
   });
 
+  it.each([
+    ['('.repeat(10_000) + 'x' + ')'.repeat(10_000)],
+    ['-'.repeat(10_000) + 'x'],
+    ['2' + '^2'.repeat(10_000)],
+    ['sum('.repeat(5_000) + 'x' + ')'.repeat(5_000)],
+  ])('refuses deep nesting without overflowing the stack (%#)', (query) => {
+    expect(() => parse(query)).toThrow('expression nested too deeply');
+  });
+
+  it('accepts long flat chains', () => {
+    const query = Array.from({ length: 5_000 }, () => 'x').join(' + 1 + ');
+    expect(() => parse(query)).toThrow('vector-to-vector');
+    expect(parse(Array.from({ length: 5_000 }, (_, i) => String(i)).join(' + '))).toMatchObject({ kind: 'binary' });
+  });
+
   it.each<[string, number, string]>([
     ['x}', 1, 'syntax'],
     ['sum(x[5m])', 0, 'invalid'],

@@ -1,4 +1,4 @@
-import type { AggregationOp, BinaryOp, Expr, MatrixSelector, ValueType, VectorSelector } from './ast.js';
+import type { AggregationOp, Expr, MatrixSelector, ValueType, VectorSelector } from './ast.js';
 import {
   aggregationOp,
   isUnsupportedAggregation,
@@ -9,22 +9,14 @@ import {
   VECTOR_MATCHING_KEYWORDS,
 } from './catalog.js';
 import { Cursor } from './cursor.js';
-import { parseDuration } from './durations.js';
-import { PromqlError } from './errors.js';
-import { syntaxError, tokenize, type Token } from './lexer.js';
+import { invalid, syntaxError, unsupported } from './errors.js';
+import { tokenize, type Token } from './lexer.js';
+import { durationValue, numberValue } from './literals.js';
+import { binaryExpr, binaryOperator, POW_PRECEDENCE } from './operators.js';
 import { LABEL_NAME_RE, parseVectorSelector } from './selector.js';
 import { valueType } from './value-type.js';
 
-// Binding strength of binary operators, as Prometheus: `^` (right-associative) > `* / % atan2` > `+ -` >
-// comparisons > `and unless` > `or`. Unary minus binds like `*` but looser than `^`: -2 ^ 2 is -(2 ^ 2).
-// prettier-ignore
-const PRECEDENCE: Record<string, number> = {
-  or: 1, and: 2, unless: 2,
-  '==': 3, '!=': 3, '>': 3, '<': 3, '>=': 3, '<=': 3,
-  '+': 4, '-': 4, '*': 5, '/': 5, '%': 5, atan2: 5, '^': 6,
-};
-const POW_PRECEDENCE = 6;
-const COMPARISONS = new Set(['==', '!=', '>', '<', '>=', '<=']);
+const MAX_DEPTH = 500;
 const DOCUMENTED_TYPE: Record<ValueType, string> = {
   vector: 'instant vector',
   matrix: 'range vector',
@@ -41,27 +33,31 @@ export function parse(query: string): Expr {
   return expr;
 }
 
-function invalid(message: string, pos: number): PromqlError {
-  return syntaxError(message, pos, 'invalid');
-}
-
-function unsupported(message: string, pos: number): PromqlError {
-  return new PromqlError('unsupported', message, pos);
-}
-
 class Parser {
   // Selectors whose offset was written out: a second `offset`, or a range after it, is an error.
   private readonly withOffset = new WeakSet<VectorSelector>();
 
+  private depth = 0;
+
   constructor(private readonly cursor: Cursor) {}
 
   expr(minPrecedence: number): Expr {
+    // A hostile query of thousands of `(` must be a 400, not a stack overflow.
+    if (++this.depth > MAX_DEPTH) throw invalid('expression nested too deeply', this.cursor.peek().pos);
+    try {
+      return this.binaryChain(minPrecedence);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private binaryChain(minPrecedence: number): Expr {
     let lhs = this.unary();
     for (;;) {
       const op = this.cursor.peek();
-      const name = op.type === 'op' || op.type === 'ident' ? op.text.toLowerCase() : '';
-      const precedence = Object.hasOwn(PRECEDENCE, name) ? PRECEDENCE[name] : undefined;
-      if (precedence === undefined || precedence < minPrecedence) return lhs;
+      const operator = binaryOperator(op);
+      if (!operator || operator.precedence < minPrecedence) return lhs;
+      const { name, precedence } = operator;
       this.cursor.next();
       if (SET_OPERATORS.includes(name)) throw unsupported(`set operator "${name}" is not supported`, op.pos);
       if (name === 'atan2') throw unsupported('binary operator "atan2" is not supported', op.pos);
@@ -70,28 +66,8 @@ class Parser {
       const matching = VECTOR_MATCHING_KEYWORDS.find((word) => this.cursor.isKeyword(word));
       if (matching) throw unsupported(`vector matching ("${matching}") is not supported`, this.cursor.peek().pos);
       const rhs = this.expr(name === '^' ? precedence : precedence + 1);
-      lhs = this.binary(op, lhs, rhs, returnBool);
+      lhs = binaryExpr(op, lhs, rhs, returnBool);
     }
-  }
-
-  private binary(op: Token, lhs: Expr, rhs: Expr, returnBool: boolean): Expr {
-    const name = op.text as BinaryOp;
-    const comparison = COMPARISONS.has(name);
-    if (returnBool && !comparison) throw invalid('bool modifier can only be used on comparison operators', op.pos);
-    const [lt, rt] = [valueType(lhs), valueType(rhs)];
-    if (lt === 'matrix' || rt === 'matrix') {
-      throw invalid('binary expression must contain only scalar and instant vector types, got range vector', op.pos);
-    }
-    if (comparison && !returnBool && lt === 'scalar' && rt === 'scalar') {
-      throw invalid('comparisons between scalars must use BOOL modifier', op.pos);
-    }
-    if (lt === 'vector' && rt === 'vector') {
-      throw unsupported(
-        `vector-to-vector binary operation "${name}" is not supported (one side must be a scalar)`,
-        op.pos,
-      );
-    }
-    return { kind: 'binary', op: name, lhs, rhs, returnBool };
   }
 
   private unary(): Expr {
@@ -125,7 +101,7 @@ class Parser {
     const open = this.cursor.next();
     if (!this.cursor.is('duration') && !this.cursor.is('number'))
       throw this.cursor.unexpected('subquery or range', 'duration');
-    const rangeMs = this.duration(false);
+    const rangeMs = durationValue(this.cursor.next(), false);
     if (this.cursor.is('punct', ':') || this.cursor.peek().text.startsWith(':'))
       throw unsupported('subqueries ("[range:resolution]") are not supported', open.pos);
     this.cursor.expect('punct', ']', 'subquery or range', '":" or "]"');
@@ -138,7 +114,7 @@ class Parser {
     const keyword = this.cursor.next();
     const negative = this.cursor.accept('op', '-') !== undefined;
     if (!this.cursor.is('duration') && !this.cursor.is('number')) throw this.cursor.unexpected('offset', 'duration');
-    const ms = this.duration(true);
+    const ms = durationValue(this.cursor.next(), true);
     const target = expr.kind === 'vector_selector' ? expr : expr.kind === 'matrix_selector' ? expr.selector : undefined;
     if (!target) {
       throw invalid(
@@ -152,22 +128,6 @@ class Parser {
     return expr;
   }
 
-  // A duration (`5m`) or, as Prometheus 3 allows, a number of seconds (`300`, `1.5`), in milliseconds.
-  private duration(allowZero: boolean): number {
-    const token = this.cursor.next();
-    try {
-      if (token.type === 'duration') return parseDuration(token.text, { allowZero });
-      const ms = Math.round(numberValue(token.text) * 1000);
-      if (!Number.isFinite(ms)) throw new PromqlError('invalid', `not a valid duration: ${JSON.stringify(token.text)}`);
-      if (ms === 0 && !allowZero)
-        throw new PromqlError('invalid', `duration must be greater than 0: ${JSON.stringify(token.text)}`);
-      return ms;
-    } catch (e) {
-      if (e instanceof PromqlError) throw syntaxError(e.message, token.pos, e.code === 'syntax' ? 'syntax' : 'invalid');
-      throw e;
-    }
-  }
-
   private primary(): Expr {
     const token = this.cursor.peek();
     switch (token.type) {
@@ -176,7 +136,7 @@ class Parser {
         return { kind: 'number', value: numberValue(token.text) };
       case 'duration':
         // Prometheus 3: a duration where a number is expected is its length in seconds (`5m` is 300).
-        return { kind: 'number', value: this.duration(true) / 1000 };
+        return { kind: 'number', value: durationValue(this.cursor.next(), true) / 1000 };
       case 'string':
         throw unsupported(`string literal ${token.text} is not supported as an expression`, token.pos);
       case 'ident':
@@ -291,12 +251,4 @@ class Parser {
     if (this.cursor.is('eof')) throw syntaxError('unclosed left parenthesis', open.pos);
     this.cursor.expect('punct', ')', undefined, '")"');
   }
-}
-
-// Go's strconv rules as Prometheus applies them: hex `0x1f`, a leading 0 means octal (`010` is 8), `_` separators.
-function numberValue(text: string): number {
-  const plain = text.replaceAll('_', '');
-  if (/^0[xX]/.test(plain)) return parseInt(plain.slice(2), 16);
-  if (/^0[0-7]+$/.test(plain)) return parseInt(plain, 8);
-  return Number(plain);
 }

@@ -11,6 +11,20 @@ import { PromqlError } from './errors.js';
 // - RE2-only syntax (`\z`, `\A`, `[[:alpha:]]`, `\pL`) is not translated: it fails to compile or, for POSIX
 //   classes, means something else in JavaScript. Rare in label matchers, and PostgreSQL differs again.
 export function compileLabelRegex(re: string): RegExp {
+  let compiled = cache.get(re);
+  if (!compiled) {
+    compiled = compile(re);
+    // Bounded: queries bring their own patterns, and a pattern is cheap to compile again.
+    if (cache.size >= CACHE_SIZE) cache.clear();
+    cache.set(re, compiled);
+  }
+  return compiled;
+}
+
+const CACHE_SIZE = 1_000;
+const cache = new Map<string, RegExp>();
+
+function compile(re: string): RegExp {
   let body = re;
   let flags = 's';
   const inline = /^\(\?([is]+)\)/.exec(body);

@@ -1,7 +1,6 @@
 import type { LabelMatcher, MatchOp, VectorSelector } from './ast.js';
 import type { Cursor } from './cursor.js';
-import { PromqlError } from './errors.js';
-import { syntaxError } from './lexer.js';
+import { PromqlError, syntaxError, unsupported } from './errors.js';
 import { compileLabelRegex } from './regex.js';
 
 export const LABEL_NAME_RE = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
@@ -35,7 +34,7 @@ function parseMatchers(cursor: Cursor): LabelMatcher[] {
   while (!cursor.accept('punct', '}')) {
     const label = cursor.peek();
     if (label.type === 'string') {
-      throw new PromqlError('unsupported', 'quoted metric and label names (UTF-8 names) are not supported', label.pos);
+      throw unsupported('quoted metric and label names (UTF-8 names) are not supported', label.pos);
     }
     if (label.type !== 'ident') throw cursor.unexpected('label matching', 'identifier or "}"');
     if (!LABEL_NAME_RE.test(label.text))
