@@ -4,19 +4,28 @@ import { TerminusModule } from '@nestjs/terminus';
 import { AppConfig, ConfigModule } from '@rtpm/config';
 import { DatabaseModule } from '@rtpm/database';
 import { MetricsModule } from '@rtpm/metrics';
+import { QueryModule } from '@rtpm/query';
 import { HealthController } from './health/health.controller.js';
 import { ApiExceptionFilter } from './http/api-exception.filter.js';
 import { IngestController } from './metrics/ingest.controller.js';
 import { MetricCatalogController } from './metrics/metric-catalog.controller.js';
 import { SampleParser } from './metrics/sample.parser.js';
+import { PromQueryController } from './query/prom-query.controller.js';
+import { StructuredQueryController } from './query/structured-query.controller.js';
 
 @Module({})
 export class ApiModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: ApiModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, MetricsModule, TerminusModule],
-      controllers: [IngestController, MetricCatalogController, HealthController],
+      imports: [ConfigModule.forRoot(config), DatabaseModule, MetricsModule, QueryModule, TerminusModule],
+      controllers: [
+        IngestController,
+        MetricCatalogController,
+        StructuredQueryController,
+        PromQueryController,
+        HealthController,
+      ],
       providers: [SampleParser, { provide: APP_FILTER, useClass: ApiExceptionFilter }],
     };
   }

@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { MetricsError, type MetricsErrorCode } from '@rtpm/metrics';
+import { promErrorOf, QueryError } from '@rtpm/query';
 import type { FastifyReply } from 'fastify';
 
 const RETRY_AFTER_SECONDS = 5;
@@ -30,6 +31,12 @@ export class ApiExceptionFilter implements ExceptionFilter {
       const statusCode = metricsErrorStatus(exception.code);
       const body: ErrorBody = { statusCode, error: reason(statusCode), message: exception.message };
       return exception.details.length > 0 ? { ...body, details: exception.details } : body;
+    }
+    if (exception instanceof QueryError) {
+      // Same status codes as the Prometheus-compatible routes: 400 bad input, 422 too many series, 503 timeout.
+      const { status: statusCode } = promErrorOf(exception.code);
+      const body: ErrorBody = { statusCode, error: reason(statusCode), message: exception.message };
+      return exception.field ? { ...body, details: [{ field: exception.field, message: exception.message }] } : body;
     }
     if (exception instanceof HttpException) {
       const statusCode = exception.getStatus();

@@ -1,0 +1,33 @@
+import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBody,
+  ApiOkResponse,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
+import { StructuredQueryService } from '@rtpm/query';
+import type { FastifyReply } from 'fastify';
+import { ErrorResponseDto } from '../http/error-response.dto.js';
+import { StructuredQueryResponseDto } from './dto/query-responses.dto.js';
+import { StructuredQueryDto } from './dto/structured-query.dto.js';
+import { sendQueryBody } from './query-body.js';
+import { parseStructuredQuery } from './structured-query.parser.js';
+
+@ApiTags('query')
+@Controller('api/v1/metrics')
+export class StructuredQueryController {
+  constructor(private readonly queries: StructuredQueryService) {}
+
+  @Post('query')
+  @HttpCode(200)
+  @ApiBody({ type: StructuredQueryDto })
+  @ApiOkResponse({ type: StructuredQueryResponseDto, description: 'Series with one point per non-empty bucket.' })
+  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'A field is invalid, or too many buckets.' })
+  @ApiUnprocessableEntityResponse({ type: ErrorResponseDto, description: 'Too many series (QUERY_MAX_SERIES).' })
+  @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'Timed out, or the database is down.' })
+  async query(@Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+    return sendQueryBody(reply, await this.queries.query(parseStructuredQuery(body), Date.now()));
+  }
+}

@@ -1,0 +1,44 @@
+import { BadRequestException } from '@nestjs/common';
+import { parseTimestamp } from '@rtpm/metrics';
+import { parseDuration } from '@rtpm/promql';
+import type { StructuredQuery } from '@rtpm/query';
+import { validateSync } from 'class-validator';
+import { StructuredQueryDto } from './dto/structured-query.dto.js';
+
+// Validates the body of POST /api/v1/metrics/query; one 400 names every bad field.
+export function parseStructuredQuery(body: unknown): StructuredQuery {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw invalid([{ field: '', message: 'must be a JSON object' }]);
+  }
+  const dto = Object.setPrototypeOf({ ...body }, StructuredQueryDto.prototype) as StructuredQueryDto;
+  const errors = validateSync(dto, {
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    validationError: { target: false, value: false },
+  });
+  if (errors.length > 0) {
+    throw invalid(
+      errors.map((error) => {
+        const message = Object.values(error.constraints ?? { invalid: 'is invalid' }).at(-1)!;
+        return {
+          field: error.property,
+          message: message.endsWith('should not exist') ? 'is not a known field' : message,
+        };
+      }),
+    );
+  }
+  return {
+    metricName: dto.metric_name,
+    labels: dto.labels ?? {},
+    startMs: parseTimestamp(dto.start_time)!,
+    endMs: parseTimestamp(dto.end_time)!,
+    stepMs: dto.step === undefined ? undefined : parseDuration(dto.step),
+    aggregation: dto.aggregation ?? 'avg',
+    groupBy: dto.group_by,
+  };
+}
+
+function invalid(details: { field: string; message: string }[]): BadRequestException {
+  const message = details.map((d) => `${d.field || 'body'} ${d.message}`).join('; ');
+  return new BadRequestException({ statusCode: 400, error: 'Bad Request', message, details });
+}

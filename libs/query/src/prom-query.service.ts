@@ -1,0 +1,186 @@
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from '@rtpm/config';
+import { parse, PromqlError, valueType, type Expr, type VectorSelector } from '@rtpm/promql';
+import { compareLabels, promPair } from './core/prom-format.js';
+import { LOOKBACK_MS, parseInstantParams, parseRangeParams, type RawParams } from './core/prom-params.js';
+import { evalScalar } from './core/scalar.js';
+import { QueryCache } from './query-cache.js';
+import { QueryError } from './query.errors.js';
+import { QueryRepository, type StepSeries } from './query.repository.js';
+import type { InstantQueryParams, PromData, QueryBody, RangeQueryParams } from './query.types.js';
+
+// The Prometheus HTTP API's query and query_range, independent of the route they are served on: controllers
+// hand over the raw query-string/form values and send back the body this returns.
+@Injectable()
+export class PromQueryService {
+  constructor(
+    private readonly repository: QueryRepository,
+    private readonly cache: QueryCache,
+    private readonly config: AppConfig,
+  ) {}
+
+  range(raw: RawParams, nowMs: number): Promise<QueryBody> {
+    const params = parseRangeParams(raw);
+    const key = `prom-range\u0000${params.query}\u0000${params.startMs}\u0000${params.endMs}\u0000${params.stepMs}`;
+    return this.cache.getOrCompute(key, params.endMs < nowMs - params.stepMs, async () =>
+      success(await this.evaluateRange(params)),
+    );
+  }
+
+  instant(raw: RawParams, nowMs: number): Promise<QueryBody> {
+    const params = parseInstantParams(raw, nowMs);
+    const key = `prom-instant\u0000${params.query}\u0000${params.timeMs}`;
+    return this.cache.getOrCompute(key, params.timeMs < nowMs - LOOKBACK_MS, async () =>
+      success(await this.evaluateInstant(params)),
+    );
+  }
+
+  async evaluateRange(params: RangeQueryParams): Promise<PromData> {
+    const expr = parseQuery(params.query);
+    const type = valueType(expr);
+    if (type === 'matrix') {
+      throw new QueryError(
+        'invalid_query',
+        'invalid parameter "query": invalid expression type "range vector" for range query, must be Scalar or instant Vector',
+        'query',
+      );
+    }
+    const grid = {
+      startMs: params.startMs,
+      stepMs: params.stepMs,
+      steps: Math.floor((params.endMs - params.startMs) / params.stepMs) + 1,
+    };
+    const at = (i: number) => params.startMs + i * params.stepMs;
+    if (type === 'scalar') {
+      const value = evalScalar(expr);
+      return {
+        resultType: 'matrix',
+        result: [{ metric: {}, values: range(grid.steps).map((i) => promPair(at(i), value)) }],
+      };
+    }
+    const series = await this.evaluateVector(expr, grid, params.timeoutMs);
+    return {
+      resultType: 'matrix',
+      result: series.map((s) => ({ metric: s.labels, values: s.steps.map((i, k) => promPair(at(i), s.values[k])) })),
+    };
+  }
+
+  async evaluateInstant(params: InstantQueryParams): Promise<PromData> {
+    const expr = parseQuery(params.query);
+    const type = valueType(expr);
+    if (type === 'scalar') return { resultType: 'scalar', result: promPair(params.timeMs, evalScalar(expr)) };
+    if (type === 'matrix') {
+      const matrix = unwrap(expr);
+      if (matrix.kind !== 'matrix_selector') {
+        throw new QueryError(
+          'invalid_query',
+          'invalid parameter "query": unsupported range vector expression',
+          'query',
+        );
+      }
+      const timeoutMs = this.timeoutMs(params.timeoutMs);
+      const ids = await this.matchSeries([matrix.selector], timeoutMs);
+      const series = await this.repository.rawSamples(
+        matrix.selector,
+        matrix.rangeMs,
+        params.timeMs,
+        ids.get(matrix.selector)!,
+        timeoutMs,
+      );
+      series.sort((a, b) => compareLabels(a.labels, b.labels));
+      return {
+        resultType: 'matrix',
+        result: series.map((s) => ({ metric: s.labels, values: s.times.map((t, k) => promPair(t, s.values[k])) })),
+      };
+    }
+    const series = await this.evaluateVector(expr, { startMs: params.timeMs, stepMs: 1, steps: 1 }, params.timeoutMs);
+    return {
+      resultType: 'vector',
+      result: series.map((s) => ({ metric: s.labels, value: promPair(params.timeMs, s.values[0]) })),
+    };
+  }
+
+  private async evaluateVector(
+    expr: Expr,
+    grid: { startMs: number; stepMs: number; steps: number },
+    requestedTimeoutMs?: number,
+  ): Promise<StepSeries[]> {
+    const timeoutMs = this.timeoutMs(requestedTimeoutMs);
+    const ids = await this.matchSeries(selectorsOf(expr), timeoutMs);
+    if ([...ids.values()].every((list) => list.length === 0)) return [];
+    const series = await this.repository.evaluateVector(expr, grid, ids, timeoutMs);
+    for (const s of series) {
+      // Two input series that end up with the same labels (after a function dropped the name) collide.
+      if (s.steps.some((step, k) => k > 0 && step === s.steps[k - 1])) {
+        throw new QueryError('execution_failed', 'vector cannot contain metrics with the same labelset');
+      }
+    }
+    return series.sort((a, b) => compareLabels(a.labels, b.labels));
+  }
+
+  private async matchSeries(selectors: VectorSelector[], timeoutMs: number): Promise<Map<VectorSelector, number[]>> {
+    const max = this.config.query.maxSeries;
+    const ids = new Map<VectorSelector, number[]>();
+    let total = 0;
+    for (const selector of selectors) {
+      const list = await this.repository.matchSeries(selector.matchers, max, timeoutMs);
+      total += list.length;
+      if (total > max) {
+        throw new QueryError(
+          'too_many_series',
+          `the query selects more than ${max} series (the QUERY_MAX_SERIES limit); ` +
+            'narrow the selectors with more label matchers',
+        );
+      }
+      ids.set(selector, list);
+    }
+    return ids;
+  }
+
+  private timeoutMs(requested?: number): number {
+    const configured = this.config.query.timeoutSeconds * 1000;
+    return requested === undefined ? configured : Math.min(requested, configured);
+  }
+}
+
+function parseQuery(query: string): Expr {
+  try {
+    return parse(query);
+  } catch (error) {
+    if (error instanceof PromqlError) {
+      throw new QueryError('invalid_query', `invalid parameter "query": ${error.message}`, 'query');
+    }
+    throw error;
+  }
+}
+
+function selectorsOf(expr: Expr): VectorSelector[] {
+  switch (expr.kind) {
+    case 'vector_selector':
+      return [expr];
+    case 'matrix_selector':
+      return [expr.selector];
+    case 'range_function':
+      return [expr.arg.selector];
+    case 'aggregation':
+    case 'unary':
+    case 'paren':
+      return selectorsOf(expr.expr);
+    case 'binary':
+      return [...selectorsOf(expr.lhs), ...selectorsOf(expr.rhs)];
+    case 'number':
+      return [];
+  }
+}
+
+function unwrap(expr: Expr): Expr {
+  return expr.kind === 'paren' ? unwrap(expr.expr) : expr;
+}
+
+function range(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i);
+}
+
+function success(data: PromData): string {
+  return JSON.stringify({ status: 'success', data });
+}

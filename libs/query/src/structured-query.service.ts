@@ -1,0 +1,88 @@
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from '@rtpm/config';
+import { formatDuration, type LabelMatcher } from '@rtpm/promql';
+import { compareLabels } from './core/prom-format.js';
+import { checkResolution } from './core/prom-params.js';
+import { QueryCache } from './query-cache.js';
+import { QueryError } from './query.errors.js';
+import { QueryRepository } from './query.repository.js';
+import type { QueryBody, StructuredQuery, StructuredResult, StructuredSeries } from './query.types.js';
+
+// Steps offered when the request names none: the smallest that keeps a series under AUTO_STEP_POINTS points.
+const AUTO_STEPS_MS = [1, 5, 10, 15, 30, 60, 300, 600, 900, 1800, 3600, 10800, 21600, 43200, 86400, 604800].map(
+  (s) => s * 1000,
+);
+const AUTO_STEP_POINTS = 1000;
+
+// POST /api/v1/metrics/query: one metric's series (or groups of them) bucketed by step and aggregated in SQL.
+@Injectable()
+export class StructuredQueryService {
+  constructor(
+    private readonly repository: QueryRepository,
+    private readonly cache: QueryCache,
+    private readonly config: AppConfig,
+  ) {}
+
+  query(query: StructuredQuery, nowMs: number): Promise<QueryBody> {
+    if (query.endMs <= query.startMs) {
+      throw new QueryError('invalid_param', 'end_time must be after start_time', 'end_time');
+    }
+    const stepMs = query.stepMs ?? autoStep(query.endMs - query.startMs);
+    if (stepMs <= 0) throw new QueryError('invalid_param', 'step must be a positive duration', 'step');
+    checkResolution(query.startMs, query.endMs, stepMs);
+    const resolved = { ...query, stepMs };
+    const key = `structured\u0000${JSON.stringify(resolved)}`;
+    return this.cache.getOrCompute(key, query.endMs < nowMs - stepMs, async () =>
+      JSON.stringify(await this.evaluate(resolved)),
+    );
+  }
+
+  private async evaluate(query: StructuredQuery & { stepMs: number }): Promise<StructuredResult> {
+    const timeoutMs = this.config.query.timeoutSeconds * 1000;
+    const max = this.config.query.maxSeries;
+    const matchers: LabelMatcher[] = [
+      { name: '__name__', op: '=', value: query.metricName },
+      ...Object.entries(query.labels).map(([name, value]) => ({ name, op: '=' as const, value })),
+    ];
+    const ids = await this.repository.matchSeries(matchers, max, timeoutMs);
+    if (ids.length > max) {
+      throw new QueryError(
+        'too_many_series',
+        `the query selects more than ${max} series (the QUERY_MAX_SERIES limit); narrow it with more labels or group_by`,
+      );
+    }
+    const rows =
+      ids.length === 0
+        ? []
+        : await this.repository.buckets(
+            {
+              seriesIds: ids,
+              startMs: query.startMs,
+              endMs: query.endMs,
+              stepMs: query.stepMs,
+              aggregation: query.aggregation,
+              groupBy: query.groupBy,
+            },
+            timeoutMs,
+          );
+    const series = new Map<string, StructuredSeries>();
+    for (const row of rows) {
+      const id = JSON.stringify(row.labels);
+      let entry = series.get(id);
+      if (!entry) series.set(id, (entry = { labels: row.labels, points: [] }));
+      entry.points.push({ timestamp: new Date(row.bucketMs).toISOString(), value: row.value });
+    }
+    return {
+      metric_name: query.metricName,
+      start_time: new Date(query.startMs).toISOString(),
+      end_time: new Date(query.endMs).toISOString(),
+      step: formatDuration(query.stepMs),
+      aggregation: query.aggregation,
+      series: [...series.values()].sort((a, b) => compareLabels(a.labels, b.labels)),
+    };
+  }
+}
+
+function autoStep(rangeMs: number): number {
+  return AUTO_STEPS_MS.find((step) => rangeMs / step <= AUTO_STEP_POINTS) ?? AUTO_STEPS_MS.at(-1)!;
+}
