@@ -25,3 +25,5 @@ export {
   type StructuredResult,
 } from './query.types.js';
 export { StructuredQueryService } from './structured-query.service.js';
+// The SQL form of Prometheus' extrapolatedRate, exported for its table-driven test against PostgreSQL.
+export { extrapolatedRateSql } from './sql/range-functions.sql.js';
