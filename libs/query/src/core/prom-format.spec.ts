@@ -39,7 +39,7 @@ describe(promPair.name, () => {
 });
 
 describe(compareLabels.name, () => {
-  it.each([
+  it.each<{ a: Record<string, string>; b: Record<string, string>; sign: number }>([
     { a: {}, b: {}, sign: 0 },
     { a: {}, b: { a: '1' }, sign: -1 },
     { a: { a: '1' }, b: { a: '2' }, sign: -1 },
