@@ -6,7 +6,7 @@ import { promGet, promPostForm, sec } from '../support/prom-client.js';
 import { everyMinute, ingestSeries, iso, MINUTE, T0 } from '../support/query-data.js';
 
 // Known samples a minute apart from T0; every expected value below is computed by hand.
-const G_SERIES = [
+const G_SERIES: { labels: Record<string, string>; values: number[] }[] = [
   { labels: { host: 'a', region: 'east' }, values: [3, 1, 4, 1, 5, 9, 2, 6, 5, 3] },
   { labels: { host: 'b', region: 'east' }, values: Array(10).fill(2) },
   { labels: { host: 'c', region: 'west' }, values: Array(10).fill(10) },

@@ -6,7 +6,7 @@ export function promGet(
   endpoint: 'range' | 'instant',
   params: Record<string, string | number>,
 ): Promise<JsonResponse> {
-  const search = new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)]));
+  const search = new URLSearchParams(Object.entries(params).map(([k, v]): [string, string] => [k, String(v)]));
   return getJson(baseUrl, `/api/v1/metrics/query/${endpoint}?${search}`);
 }
 
@@ -19,7 +19,7 @@ export async function promPostForm(
   const response = await fetch(`${baseUrl}/api/v1/metrics/query/${endpoint}`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)])).toString(),
+    body: new URLSearchParams(Object.entries(params).map(([k, v]): [string, string] => [k, String(v)])).toString(),
   });
   const text = await response.text();
   return { status: response.status, headers: response.headers, body: JSON.parse(text) };
