@@ -16,6 +16,23 @@ export const INSERT_SAMPLES_SQL = `INSERT INTO metric_samples (series_id, time, 
     FROM unnest($1::int8[], $2::int8[], $3::float8[]) AS u(s, t, v)
   ON CONFLICT (series_id, time) DO UPDATE SET value = EXCLUDED.value`;
 
+// Version bumps let the rollup tell a mark it consumed from one set again while it worked (libs/rollups).
+const MARK_LATE_MINUTES_CTE = `WITH late AS (
+  INSERT INTO rollup_dirty_buckets AS d (resolution, bucket)
+  SELECT '1m', timestamptz 'epoch' + m * interval '1 millisecond' FROM unnest($4::int8[]) AS m ORDER BY 2
+  ON CONFLICT (resolution, bucket) DO UPDATE SET version = d.version + 1)
+`;
+
+// Distinct starts (epoch ms, ascending) of the minutes before the current one that the samples fall in.
+export function closedMinutes(timesMs: ArrayLike<number>, nowMs: number): number[] {
+  const openMinute = Math.floor(nowMs / 60_000) * 60_000;
+  const minutes = new Set<number>();
+  for (let i = 0; i < timesMs.length; i++) {
+    if (timesMs[i] < openMinute) minutes.add(Math.floor(timesMs[i] / 60_000) * 60_000);
+  }
+  return [...minutes].sort((a, b) => a - b);
+}
+
 // All SQL for metric_samples on the write side.
 @Injectable()
 export class SampleRepository {
@@ -23,8 +40,14 @@ export class SampleRepository {
 
   // One statement, so it commits or fails as a whole. Rows must be free of duplicate (series, time) pairs
   // (ON CONFLICT cannot touch a row twice) and sorted, so that concurrent writers lock in the same order.
-  async insert(columns: SampleColumns): Promise<void> {
-    await this.sql.query(INSERT_SAMPLES_SQL, [columns.seriesIds, columns.timesMs, columns.values]);
+  // Samples for minutes that had already closed when the statement was sent may belong to rolled buckets: the
+  // same statement marks those minutes dirty for the rollup worker (rollup_dirty_buckets), so the mark commits
+  // with the samples or not at all. Writes of the current minute, the usual case, pay nothing.
+  async insert(columns: SampleColumns, nowMs = Date.now()): Promise<void> {
+    const late = closedMinutes(columns.timesMs, nowMs);
+    const sql = late.length > 0 ? MARK_LATE_MINUTES_CTE + INSERT_SAMPLES_SQL : INSERT_SAMPLES_SQL;
+    const params = [columns.seriesIds, columns.timesMs, columns.values];
+    await this.sql.query(sql, late.length > 0 ? [...params, late] : params);
   }
 
   // The newest sample of each series of a metric whose labels contain the filter.

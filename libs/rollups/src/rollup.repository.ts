@@ -1,0 +1,210 @@
+import { Injectable } from '@nestjs/common';
+import { SqlClient } from '@rtpm/database';
+import type { PoolClient } from 'pg';
+import type { Resolution } from './core/resolution.js';
+
+export interface DirtyBucket {
+  bucketMs: number;
+  version: string;
+}
+
+export interface AggregatedRow {
+  seriesId: string;
+  labels: Record<string, string>;
+  bucketMs: number;
+  count: number;
+  sum: number;
+  min: number;
+  max: number;
+  last: number;
+}
+
+// One lock per resolution: rollup jobs of one resolution run one at a time across all workers, so two upserts
+// never interleave on the same rows (no deadlocks, no lost updates). Arbitrary constants in RTPM's key space.
+const ADVISORY_LOCK: Record<Resolution, number> = { '1m': 0x7274_0101, '1h': 0x7274_0102 };
+
+const TABLE: Record<Resolution, string> = { '1m': 'metric_rollups_1m', '1h': 'metric_rollups_1h' };
+
+// Rewrites a row only when it changed, so an idempotent re-run writes nothing.
+const UPSERT_TAIL = `
+  ON CONFLICT (series_id, bucket) DO UPDATE
+     SET count = EXCLUDED.count, sum = EXCLUDED.sum, min = EXCLUDED.min, max = EXCLUDED.max, last = EXCLUDED.last
+   WHERE (r.count, r.sum, r.min, r.max, r.last)
+         IS DISTINCT FROM (EXCLUDED.count, EXCLUDED.sum, EXCLUDED.min, EXCLUDED.max, EXCLUDED.last)`;
+
+// 1m buckets from raw samples in [$1, $2). `last` is the value at the greatest time of the bucket.
+const ROLL_1M_SQL = `
+  INSERT INTO metric_rollups_1m AS r (bucket, series_id, count, sum, min, max, last)
+  SELECT date_trunc('minute', time, 'UTC'), series_id, count(*), sum(value), min(value), max(value),
+         (array_agg(value ORDER BY time DESC))[1]
+    FROM metric_samples
+   WHERE time >= $1 AND time < $2
+   GROUP BY 1, 2
+  ${UPSERT_TAIL}`;
+
+// 1h buckets from the 1m rows in [$1, $2).
+const ROLL_1H_SQL = `
+  INSERT INTO metric_rollups_1h AS r (bucket, series_id, count, sum, min, max, last)
+  SELECT date_trunc('hour', bucket, 'UTC'), series_id, sum(count), sum(sum), min(min), max(max),
+         (array_agg(last ORDER BY bucket DESC))[1]
+    FROM metric_rollups_1m
+   WHERE bucket >= $1 AND bucket < $2
+   GROUP BY 1, 2
+  ${UPSERT_TAIL}`;
+
+// Bucket statistics for the aggregated endpoint, per series and bucket of $5 ('minute' or 'hour'): rolled 1h
+// buckets (hour resolution only) before the 1h watermark, rolled 1m buckets before the 1m watermark, and the
+// not-yet-rolled tail straight from raw samples. The three ranges are disjoint because the 1h watermark never
+// passes the 1m one.
+const AGGREGATED_SQL = `
+  WITH s AS (
+    SELECT id, labels FROM metric_series WHERE name = $1 AND labels @> $2::jsonb ORDER BY id LIMIT $6
+  ), w AS (
+    SELECT coalesce((SELECT rolled_until FROM rollup_watermarks WHERE resolution = '1m'), '-infinity') AS m1,
+           coalesce((SELECT rolled_until FROM rollup_watermarks WHERE resolution = '1h'), '-infinity') AS h1
+  ), parts AS (
+    SELECT r.series_id, r.bucket AS sub, r.count, r.sum, r.min, r.max, r.last
+      FROM metric_rollups_1h r, w
+     WHERE $5 = 'hour' AND r.series_id IN (SELECT id FROM s) AND r.bucket >= $3 AND r.bucket < least($4, w.h1)
+    UNION ALL
+    SELECT r.series_id, r.bucket, r.count, r.sum, r.min, r.max, r.last
+      FROM metric_rollups_1m r, w
+     WHERE r.series_id IN (SELECT id FROM s)
+       AND r.bucket >= CASE WHEN $5 = 'hour' THEN greatest($3, w.h1) ELSE $3 END
+       AND r.bucket < least($4, w.m1)
+    UNION ALL
+    SELECT m.series_id, date_trunc('minute', m.time, 'UTC'), count(*), sum(m.value), min(m.value), max(m.value),
+           (array_agg(m.value ORDER BY m.time DESC))[1]
+      FROM metric_samples m, w
+     WHERE m.series_id IN (SELECT id FROM s) AND m.time >= greatest($3, w.m1) AND m.time < $4
+     GROUP BY 1, 2
+  )
+  SELECT s.id::text AS series_id, s.labels,
+         (extract(epoch FROM date_trunc($5, p.sub, 'UTC')) * 1000)::int8 AS bucket_ms,
+         sum(p.count)::int8 AS count, sum(p.sum) AS sum, min(p.min) AS min, max(p.max) AS max,
+         (array_agg(p.last ORDER BY p.sub DESC))[1] AS last
+    FROM parts p JOIN s ON s.id = p.series_id
+   GROUP BY s.id, s.labels, 3
+   ORDER BY s.id, 3`;
+
+// All SQL of the rollup domain: rolling buckets, watermarks, dirty marks, rollup retention and the aggregated read.
+@Injectable()
+export class RollupRepository {
+  constructor(private readonly sql: SqlClient) {}
+
+  transaction<T>(fn: (tx: PoolClient) => Promise<T>): Promise<T> {
+    return this.sql.transaction(fn);
+  }
+
+  async lock(tx: PoolClient, resolution: Resolution): Promise<void> {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCK[resolution]]);
+  }
+
+  async watermark(tx: PoolClient, resolution: Resolution): Promise<number> {
+    const { rows } = await tx.query<{ ms: string }>(
+      `SELECT (extract(epoch FROM rolled_until) * 1000)::int8 AS ms FROM rollup_watermarks WHERE resolution = $1`,
+      [resolution],
+    );
+    if (rows.length === 0) throw new Error(`rollup_watermarks has no row for ${resolution}; run the migrations`);
+    return Number(rows[0].ms);
+  }
+
+  async setWatermark(tx: PoolClient, resolution: Resolution, untilMs: number): Promise<void> {
+    await tx.query(`UPDATE rollup_watermarks SET rolled_until = $2 WHERE resolution = $1`, [
+      resolution,
+      new Date(untilMs),
+    ]);
+  }
+
+  // Marks before `untilMs`, oldest first. Must be read before the rollup statements: their (later) snapshots
+  // then contain every sample whose mark is read here.
+  async dirtyBuckets(tx: PoolClient, resolution: Resolution, untilMs: number, limit: number): Promise<DirtyBucket[]> {
+    const { rows } = await tx.query<{ ms: string; version: string }>(
+      `SELECT (extract(epoch FROM bucket) * 1000)::int8 AS ms, version::text
+         FROM rollup_dirty_buckets WHERE resolution = $1 AND bucket < $2 ORDER BY bucket LIMIT $3`,
+      [resolution, new Date(untilMs), limit],
+    );
+    return rows.map((row) => ({ bucketMs: Number(row.ms), version: row.version }));
+  }
+
+  async markDirty(tx: PoolClient, resolution: Resolution, bucketsMs: number[]): Promise<void> {
+    if (bucketsMs.length === 0) return;
+    await tx.query(
+      `INSERT INTO rollup_dirty_buckets AS d (resolution, bucket)
+       SELECT $1, b FROM unnest($2::timestamptz[]) AS b ORDER BY b
+       ON CONFLICT (resolution, bucket) DO UPDATE SET version = d.version + 1`,
+      [resolution, bucketsMs.map((ms) => new Date(ms))],
+    );
+  }
+
+  // Clears only the marks as they were read: a mark bumped meanwhile by a concurrent late write survives.
+  async clearDirty(tx: PoolClient, resolution: Resolution, consumed: DirtyBucket[]): Promise<void> {
+    if (consumed.length === 0) return;
+    await tx.query(
+      `DELETE FROM rollup_dirty_buckets d
+        USING unnest($2::timestamptz[], $3::int8[]) AS c(bucket, version)
+        WHERE d.resolution = $1 AND d.bucket = c.bucket AND d.version = c.version`,
+      [resolution, consumed.map((d) => new Date(d.bucketMs)), consumed.map((d) => d.version)],
+    );
+  }
+
+  async roll(tx: PoolClient, resolution: Resolution, fromMs: number, toMs: number): Promise<number> {
+    const result = await tx.query(resolution === '1m' ? ROLL_1M_SQL : ROLL_1H_SQL, [new Date(fromMs), new Date(toMs)]);
+    return result.rowCount ?? 0;
+  }
+
+  async deleteOlderThan(resolution: Resolution, cutoffMs: number): Promise<number> {
+    const cutoff = new Date(cutoffMs);
+    const deleted = await this.sql.query(`DELETE FROM ${TABLE[resolution]} WHERE bucket < $1 RETURNING 1`, [cutoff]);
+    await this.sql.query(`DELETE FROM rollup_dirty_buckets WHERE resolution = $1 AND bucket < $2`, [
+      resolution,
+      cutoff,
+    ]);
+    return deleted.length;
+  }
+
+  async aggregated(query: {
+    metricName: string;
+    labels: Record<string, string>;
+    startMs: number;
+    endMs: number;
+    resolution: Resolution;
+    maxSeries: number;
+  }): Promise<AggregatedRow[]> {
+    const rows = await this.sql.query<{
+      series_id: string;
+      labels: Record<string, string>;
+      bucket_ms: string;
+      count: string;
+      sum: number;
+      min: number;
+      max: number;
+      last: number;
+    }>(AGGREGATED_SQL, [
+      query.metricName,
+      JSON.stringify(query.labels),
+      new Date(query.startMs),
+      new Date(query.endMs),
+      query.resolution === '1m' ? 'minute' : 'hour',
+      query.maxSeries,
+    ]);
+    return rows.map((row) => ({
+      seriesId: row.series_id,
+      labels: row.labels,
+      bucketMs: Number(row.bucket_ms),
+      count: Number(row.count),
+      sum: row.sum,
+      min: row.min,
+      max: row.max,
+      last: row.last,
+    }));
+  }
+
+  async seriesCount(metricName: string, labels: Record<string, string>): Promise<number> {
+    const [row] = await this.sql.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM metric_series WHERE name = $1 AND labels @> $2::jsonb`,
+      [metricName, JSON.stringify(labels)],
+    );
+    return row.n;
+  }
+}

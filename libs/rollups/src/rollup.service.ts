@@ -1,0 +1,97 @@
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from '@rtpm/config';
+import { bucketStart, closedUntil, RESOLUTION_MS, type Resolution } from './core/resolution.js';
+import { RollupRepository } from './rollup.repository.js';
+
+// How long after a bucket closes before it is rolled. Late-sample marks are set by the ingest path for buckets
+// that were already closed when the write started; a write that started before the bucket closed and commits
+// after its rollup would leave no mark, so the grace must exceed any ingest statement's duration.
+export const ROLLUP_GRACE_MS = 60_000;
+// Most range one transaction covers (a worker that was down catches up step by step) and most late buckets.
+const MAX_SPAN_MS: Record<Resolution, number> = { '1m': 6 * 3_600_000, '1h': 7 * 86_400_000 };
+const MAX_DIRTY_PER_STEP = 500;
+const MAX_STEPS = 100;
+
+export interface RollupStep {
+  resolution: Resolution;
+  fromMs: number;
+  rolledUntilMs: number;
+  rebuiltBuckets: number;
+  rows: number;
+  caughtUp: boolean;
+}
+
+export interface RollupRun {
+  resolution: Resolution;
+  steps: number;
+  rows: number;
+  rebuiltBuckets: number;
+  rolledUntil: string;
+}
+
+// Rolls closed buckets forward from the resolution's watermark and re-rolls buckets marked dirty by late samples
+// (1m from raw samples, 1h from 1m rows). Each step is one transaction under a per-resolution advisory lock:
+// a worker killed mid-step leaves no trace, and concurrent workers serialize and then find nothing left to do.
+@Injectable()
+export class RollupService {
+  constructor(
+    private readonly rollups: RollupRepository,
+    private readonly config: AppConfig,
+  ) {}
+
+  async rollUp(resolution: Resolution, nowMs = Date.now()): Promise<RollupRun> {
+    const run = { resolution, steps: 0, rows: 0, rebuiltBuckets: 0, rolledUntil: '' };
+    for (;;) {
+      const step = await this.step(resolution, nowMs);
+      run.steps++;
+      run.rows += step.rows;
+      run.rebuiltBuckets += step.rebuiltBuckets;
+      run.rolledUntil = new Date(step.rolledUntilMs).toISOString();
+      if (step.caughtUp || run.steps >= MAX_STEPS) return run;
+    }
+  }
+
+  step(resolution: Resolution, nowMs: number): Promise<RollupStep> {
+    return this.rollups.transaction(async (tx) => {
+      await this.rollups.lock(tx, resolution);
+      const fromMs = await this.rollups.watermark(tx, resolution);
+      // 1h buckets are rolled from 1m rows, so only hours whose minutes are all rolled are closed for them.
+      const closedMs =
+        resolution === '1m'
+          ? closedUntil(nowMs, ROLLUP_GRACE_MS, '1m')
+          : bucketStart(await this.rollups.watermark(tx, '1m'), '1h');
+      const targetMs = Math.max(fromMs, Math.min(closedMs, fromMs + MAX_SPAN_MS[resolution]));
+      const dirty = await this.rollups.dirtyBuckets(tx, resolution, targetMs, MAX_DIRTY_PER_STEP);
+
+      let rows = targetMs > fromMs ? await this.rollups.roll(tx, resolution, fromMs, targetMs) : 0;
+      const size = RESOLUTION_MS[resolution];
+      const rebuilt = dirty.filter((d) => d.bucketMs < fromMs);
+      for (const bucket of rebuilt)
+        rows += await this.rollups.roll(tx, resolution, bucket.bucketMs, bucket.bucketMs + size);
+      if (resolution === '1m') {
+        // A re-rolled minute changes its hour, which may already be rolled.
+        const hours = [...new Set(rebuilt.map((d) => bucketStart(d.bucketMs, '1h')))];
+        await this.rollups.markDirty(tx, '1h', hours);
+      }
+      await this.rollups.setWatermark(tx, resolution, targetMs);
+      await this.rollups.clearDirty(tx, resolution, dirty);
+      return {
+        resolution,
+        fromMs,
+        rolledUntilMs: targetMs,
+        rebuiltBuckets: rebuilt.length,
+        rows,
+        caughtUp: targetMs >= closedMs && dirty.length < MAX_DIRTY_PER_STEP,
+      };
+    });
+  }
+
+  // Rollups outlive raw samples: ROLLUP_RETENTION_DAYS applies to both resolutions.
+  async applyRetention(nowMs = Date.now()): Promise<{ deleted1m: number; deleted1h: number }> {
+    const cutoffMs = nowMs - this.config.storage.rollupRetentionDays * 86_400_000;
+    return {
+      deleted1m: await this.rollups.deleteOlderThan('1m', bucketStart(cutoffMs, '1m')),
+      deleted1h: await this.rollups.deleteOlderThan('1h', bucketStart(cutoffMs, '1h')),
+    };
+  }
+}
