@@ -6,6 +6,7 @@ import { DatabaseModule } from '@rtpm/database';
 import { MetricsModule } from '@rtpm/metrics';
 import { QueryModule } from '@rtpm/query';
 import { HealthController } from './health/health.controller.js';
+import { AlertsApiModule } from './alerts/alerts-api.module.js';
 import { ApiExceptionFilter } from './http/api-exception.filter.js';
 import { IngestController } from './metrics/ingest.controller.js';
 import { MetricCatalogController } from './metrics/metric-catalog.controller.js';
@@ -18,7 +19,14 @@ export class ApiModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: ApiModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, MetricsModule, QueryModule, TerminusModule],
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule,
+        MetricsModule,
+        QueryModule,
+        TerminusModule,
+        AlertsApiModule,
+      ],
       controllers: [
         IngestController,
         MetricCatalogController,

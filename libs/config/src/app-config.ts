@@ -2,7 +2,15 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { DEV_ADMIN_PASSWORD, DEV_JWT_SECRET_KEY, DEV_SECRET_KEY, Environment, isProduction } from './environment.js';
 
-const SECRET_VARIABLES = new Set(['SECRET_KEY', 'JWT_SECRET_KEY', 'ADMIN_PASSWORD', 'DATABASE_URL', 'REDIS_URL']);
+const SECRET_VARIABLES = new Set([
+  'SECRET_KEY',
+  'JWT_SECRET_KEY',
+  'ADMIN_PASSWORD',
+  'DATABASE_URL',
+  'REDIS_URL',
+  // Webhook URLs often carry a token (Slack, PagerDuty bridges).
+  'ALERT_WEBHOOK_URL',
+]);
 
 export class ConfigError extends Error {
   constructor(
@@ -46,6 +54,8 @@ export class AppConfig {
   };
   readonly worker: { concurrency: number };
   readonly query: { maxSeries: number; timeoutSeconds: number };
+  // lookbackSeconds: how old the newest sample of a series may be for a rule to still see it.
+  readonly alerts: { webhookUrl?: string; lookbackSeconds: number };
 
   constructor(env: Environment) {
     this.nodeEnv = env.NODE_ENV;
@@ -85,6 +95,7 @@ export class AppConfig {
     };
     this.worker = { concurrency: env.WORKER_CONCURRENCY };
     this.query = { maxSeries: env.QUERY_MAX_SERIES, timeoutSeconds: env.QUERY_TIMEOUT };
+    this.alerts = { webhookUrl: env.ALERT_WEBHOOK_URL || undefined, lookbackSeconds: env.ALERT_LOOKBACK };
   }
 }
 

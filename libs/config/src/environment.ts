@@ -132,6 +132,15 @@ export class Environment {
   @IntRange(1, 3600, 'seconds')
   QUERY_TIMEOUT = 30;
 
+  // Empty means no webhook: alerts still reach the realtime channel.
+  @Transform(trim)
+  @ValidateIf((env: Environment) => env.ALERT_WEBHOOK_URL !== '')
+  @Matches(/^https?:\/\/[^\s/]+\S*$/, { message: 'must be an http:// or https:// URL' })
+  ALERT_WEBHOOK_URL = '';
+
+  @IntRange(1, 86400, 'seconds')
+  ALERT_LOOKBACK = 300;
+
   @Transform(trim)
   @Matches(/^[a-zA-Z0-9_.@-]{1,64}$/, { message: 'must be 1-64 letters, digits or _ . @ -' })
   ADMIN_USERNAME = 'admin';

@@ -1,4 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { AlertsError, type AlertsErrorCode } from '@rtpm/alerts';
 import { MetricsError, type MetricsErrorCode } from '@rtpm/metrics';
 import { promErrorOf, QueryError } from '@rtpm/query';
 import type { FastifyReply } from 'fastify';
@@ -29,6 +30,11 @@ export class ApiExceptionFilter implements ExceptionFilter {
   private toBody(exception: unknown): ErrorBody {
     if (exception instanceof MetricsError) {
       const statusCode = metricsErrorStatus(exception.code);
+      const body: ErrorBody = { statusCode, error: reason(statusCode), message: exception.message };
+      return exception.details.length > 0 ? { ...body, details: exception.details } : body;
+    }
+    if (exception instanceof AlertsError) {
+      const statusCode = alertsErrorStatus(exception.code);
       const body: ErrorBody = { statusCode, error: reason(statusCode), message: exception.message };
       return exception.details.length > 0 ? { ...body, details: exception.details } : body;
     }
@@ -65,6 +71,20 @@ function metricsErrorStatus(code: MetricsErrorCode): number {
       return HttpStatus.BAD_REQUEST;
     case 'metric_not_found':
       return HttpStatus.NOT_FOUND;
+    case 'storage_unavailable':
+      return HttpStatus.SERVICE_UNAVAILABLE;
+  }
+}
+
+function alertsErrorStatus(code: AlertsErrorCode): number {
+  switch (code) {
+    case 'invalid_rule':
+      return HttpStatus.BAD_REQUEST;
+    case 'rule_not_found':
+    case 'alert_not_found':
+      return HttpStatus.NOT_FOUND;
+    case 'alert_already_resolved':
+      return HttpStatus.CONFLICT;
     case 'storage_unavailable':
       return HttpStatus.SERVICE_UNAVAILABLE;
   }

@@ -1,0 +1,21 @@
+import { isTransientDatabaseError } from '@rtpm/database';
+import { AlertsError } from './alerts.errors.js';
+
+// Turns "PostgreSQL is unreachable" into the domain's 503 code; everything else passes through.
+export async function unavailableOnOutage<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (isTransientDatabaseError(error)) {
+      throw new AlertsError('storage_unavailable', 'The database is unavailable. Retry later.');
+    }
+    throw error;
+  }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+// Ids are UUIDs; anything else cannot name a rule or an alert (and must not reach a ::uuid cast).
+export function isId(value: string): boolean {
+  return UUID.test(value);
+}
