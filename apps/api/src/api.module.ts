@@ -12,6 +12,7 @@ import { IngestController } from './metrics/ingest.controller.js';
 import { MetricCatalogController } from './metrics/metric-catalog.controller.js';
 import { SampleParser } from './metrics/sample.parser.js';
 import { PromQueryController } from './query/prom-query.controller.js';
+import { RollupsApiModule } from './rollups/rollups-api.module.js';
 import { StructuredQueryController } from './query/structured-query.controller.js';
 
 @Module({})
@@ -26,6 +27,7 @@ export class ApiModule {
         QueryModule,
         TerminusModule,
         AlertsApiModule,
+        RollupsApiModule,
       ],
       controllers: [
         IngestController,

@@ -2,17 +2,45 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { AppConfig, ConfigModule } from '@rtpm/config';
 import { DatabaseModule } from '@rtpm/database';
+import { JobsModule } from '@rtpm/jobs';
+import { RollupsModule } from '@rtpm/rollups';
+import { StorageModule } from '@rtpm/storage';
+import { QueueDashboard } from './admin/queue-dashboard.js';
+import { RedisHealthIndicator } from './health/redis.health.js';
 import { WorkerHealthController } from './health/worker-health.controller.js';
+import { JobScheduleService } from './jobs/job-schedule.service.js';
+import { MaintenanceProcessor } from './jobs/maintenance.processor.js';
+import { QueueShutdown } from './jobs/queue-shutdown.service.js';
+import { RollupProcessor } from './jobs/rollup.processor.js';
+import { WorkerQueues } from './jobs/worker-queues.js';
+import { QueueDepthMetrics } from './observability/worker-metrics.js';
 
-// The worker deployable: Bull consumers for rollups, alert evaluation and storage maintenance arrive in
-// their own issues; for now it connects to PostgreSQL and Redis and serves its probes.
+// The worker deployable: Bull consumers for rollups and storage maintenance, their repeatable schedules, and a
+// small HTTP port with probes, /metrics and the queue dashboard. Any number of replicas may run.
 @Module({})
 export class WorkerModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, TerminusModule],
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule,
+        TerminusModule,
+        JobsModule,
+        RollupsModule,
+        StorageModule,
+      ],
       controllers: [WorkerHealthController],
+      providers: [
+        WorkerQueues,
+        RedisHealthIndicator,
+        RollupProcessor,
+        MaintenanceProcessor,
+        JobScheduleService,
+        QueueShutdown,
+        QueueDepthMetrics,
+        QueueDashboard,
+      ],
     };
   }
 }

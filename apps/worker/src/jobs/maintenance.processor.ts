@@ -1,0 +1,27 @@
+import { Process, Processor } from '@nestjs/bull';
+import { JOBS, QUEUES } from '@rtpm/jobs';
+import { RollupService } from '@rtpm/rollups';
+import { StorageMaintenanceService, type PartitionReport, type RetentionReport } from '@rtpm/storage';
+import type { Job } from 'bull';
+import { instrumented } from '../observability/worker-metrics.js';
+
+@Processor(QUEUES.maintenance)
+export class MaintenanceProcessor {
+  constructor(
+    private readonly storage: StorageMaintenanceService,
+    private readonly rollups: RollupService,
+  ) {}
+
+  @Process(JOBS.partitions)
+  partitions(job: Job): Promise<PartitionReport> {
+    return instrumented(QUEUES.maintenance, job.name, () => this.storage.maintainPartitions());
+  }
+
+  @Process(JOBS.retention)
+  retention(job: Job): Promise<RetentionReport & { rollups: { deleted1m: number; deleted1h: number } }> {
+    return instrumented(QUEUES.maintenance, job.name, async () => ({
+      ...(await this.storage.applyRetention()),
+      rollups: await this.rollups.applyRetention(),
+    }));
+  }
+}
