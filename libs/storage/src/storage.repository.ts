@@ -41,14 +41,16 @@ export class StorageRepository {
   }
 
   // Creates the day's partition, moving the day's rows out of the DEFAULT partition, in one transaction.
-  // The DEFAULT partition is locked first: inserts routed to it wait and then land in the new partition (or
-  // fail and are retried by their sender); inserts into other days go on, since ATTACH only takes SHARE UPDATE
-  // EXCLUSIVE on the parent. Returns the number of rows moved, or undefined if the partition already existed.
+  // Writes to metric_samples wait (reads go on) from the first lock to the commit, a few milliseconds: an insert
+  // already routed to the DEFAULT partition when the new one appears would fail its partition check, so inserts
+  // must not be routed until the partition is attached. Parent first, then partition: the order inserts use.
+  // Returns the number of rows moved, or undefined if the partition already existed (another worker made it).
   async createPartition(dayMs: number): Promise<number | undefined> {
     const name = partitionName(dayMs);
     const [from, to] = [bound(dayMs), bound(dayMs + DAY_MS)];
     return this.sql.transaction(async (tx) => {
       await tx.query(`SET LOCAL lock_timeout = '${LOCK_TIMEOUT}'`);
+      await tx.query(`LOCK TABLE ONLY metric_samples IN EXCLUSIVE MODE`);
       await tx.query(`LOCK TABLE metric_samples_default IN ACCESS EXCLUSIVE MODE`);
       const { rows } = await tx.query(`SELECT to_regclass($1) IS NOT NULL AS present`, [name]);
       if (rows[0].present) return undefined;
