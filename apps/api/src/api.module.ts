@@ -11,6 +11,7 @@ import { ApiExceptionFilter } from './http/api-exception.filter.js';
 import { IngestController } from './metrics/ingest.controller.js';
 import { MetricCatalogController } from './metrics/metric-catalog.controller.js';
 import { SampleParser } from './metrics/sample.parser.js';
+import { RealtimeApiModule } from './realtime/realtime-api.module.js';
 import { PromQueryController } from './query/prom-query.controller.js';
 import { RollupsApiModule } from './rollups/rollups-api.module.js';
 import { StructuredQueryController } from './query/structured-query.controller.js';
@@ -25,6 +26,7 @@ export class ApiModule {
         DatabaseModule,
         MetricsModule,
         QueryModule,
+        RealtimeApiModule,
         TerminusModule,
         AlertsApiModule,
         RollupsApiModule,

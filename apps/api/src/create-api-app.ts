@@ -4,6 +4,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { AppConfig } from '@rtpm/config';
 import type { LogLevel } from '@nestjs/common';
 import { ApiModule } from './api.module.js';
+import { RealtimeIoAdapter } from './realtime/realtime-io.adapter.js';
 
 // Builds the API application (used by main.ts and by the tests, which listen on a random port).
 export async function createApiApp(config: AppConfig, logger: LogLevel[] | false = ['log', 'warn', 'error']) {
@@ -13,6 +14,7 @@ export async function createApiApp(config: AppConfig, logger: LogLevel[] | false
     { logger },
   );
   app.enableShutdownHooks();
+  app.useWebSocketAdapter(new RealtimeIoAdapter(app, config));
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

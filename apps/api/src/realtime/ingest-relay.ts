@@ -1,0 +1,45 @@
+import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { IngestEvents, type SampleInput } from '@rtpm/metrics';
+import { RealtimePublisher, type MetricUpdate } from '@rtpm/realtime';
+
+const WARN_EVERY_MS = 60_000;
+
+// Publishes every committed ingest (one Redis message per request) to the realtime channel. Fire and forget:
+// a Redis outage must not fail or slow ingestion, whose samples are already committed.
+@Injectable()
+export class IngestRelay implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(IngestRelay.name);
+  private unsubscribe?: () => void;
+  private lastWarningMs = 0;
+
+  constructor(
+    private readonly events: IngestEvents,
+    private readonly publisher: RealtimePublisher,
+  ) {}
+
+  onModuleInit(): void {
+    this.unsubscribe = this.events.onCommitted((samples) => this.relay(samples));
+  }
+
+  onModuleDestroy(): void {
+    this.unsubscribe?.();
+  }
+
+  private relay(samples: readonly SampleInput[]): void {
+    this.publisher.publishMetrics(samples.map(toMetricUpdate)).catch((error: Error) => {
+      if (Date.now() - this.lastWarningMs < WARN_EVERY_MS) return;
+      this.lastWarningMs = Date.now();
+      this.logger.warn(`Realtime updates are not being published: ${error.message}`);
+    });
+  }
+}
+
+function toMetricUpdate(sample: SampleInput): MetricUpdate {
+  return {
+    name: sample.name,
+    type: sample.type,
+    value: sample.value,
+    labels: sample.labels,
+    timestamp: new Date(sample.timeMs).toISOString(),
+  };
+}

@@ -1,0 +1,115 @@
+import { connect } from 'node:net';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { io } from 'socket.io-client';
+import { WebSocket } from 'ws';
+import { MetricsWebSocketServer } from '../../apps/api/src/realtime/metrics-websocket.server.js';
+import { startApi, type RunningApp } from '../support/api-server.js';
+import { IoProbe, sleep, WsProbe, type RealtimeProbe } from '../support/realtime-clients.js';
+import { testConfig } from '../support/test-config.js';
+
+describe(`${MetricsWebSocketServer.name} limits`, () => {
+  const probes: RealtimeProbe[] = [];
+  const track = <T extends RealtimeProbe>(probe: T): T => (probes.push(probe), probe);
+  afterEach(() => {
+    for (const probe of probes.splice(0)) probe.close();
+  });
+
+  describe('WEBSOCKET_MAX_CONNECTIONS=2', () => {
+    const api = useApi({ WEBSOCKET_MAX_CONNECTIONS: '2' });
+
+    it('refuses a third connection on either transport with a reason, and admits again once one leaves', async () => {
+      track(await WsProbe.open(api.app.baseUrl));
+      const first = track(await IoProbe.open(api.app.baseUrl));
+
+      const refusedWs = track(await WsProbe.open(api.app.baseUrl));
+      const closed = await refusedWs.waitClosed();
+      expect(closed.code).toBe(1013);
+      expect(closed.reason).toMatch(/connection limit reached \(2 per server\)/);
+
+      const socket = io(api.app.baseUrl, { transports: ['websocket'], reconnection: false, forceNew: true });
+      const error = await new Promise<Error>((resolve) => socket.once('connect_error', resolve));
+      socket.close();
+      expect(error.message).toMatch(/connection limit reached \(2 per server\)/);
+
+      first.close();
+      await waitUntilAdmitted(api.app.baseUrl);
+    });
+  });
+
+  describe('WEBSOCKET_HEARTBEAT_INTERVAL=1', () => {
+    const api = useApi({ WEBSOCKET_HEARTBEAT_INTERVAL: '1' });
+
+    it('terminates a WebSocket peer that stops answering pings and keeps one that answers', async () => {
+      const silent = track(await WsProbe.open(api.app.baseUrl, { autoPong: false }));
+      const healthy = track(await WsProbe.open(api.app.baseUrl));
+      const started = Date.now();
+
+      const closed = await silent.waitClosed(5_000);
+
+      expect(closed.code).toBe(1006);
+      // Pinged at the first beat, found silent at the second.
+      expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+      expect(healthy.ws.readyState).toBe(WebSocket.OPEN);
+      await healthy.request('subscribe', { subscription: 'alerts' });
+    });
+
+    it('disconnects a Socket.IO client that stops answering pings (pingInterval/pingTimeout from the same setting)', async () => {
+      const client = track(await IoProbe.open(api.app.baseUrl));
+      // Stop the client's engine from answering the server's pings (socket.io-client has no switch for it).
+      const engine = client.socket.io.engine as unknown as { _sendPacket: (type: string, ...rest: unknown[]) => void };
+      const original = engine._sendPacket.bind(engine);
+      engine._sendPacket = (type, ...rest) => (type === 'pong' ? undefined : original(type, ...rest));
+      const reason = await new Promise<string>((resolve) => client.socket.once('disconnect', resolve));
+      expect(['transport close', 'ping timeout']).toContain(reason);
+    });
+  });
+
+  describe('HTTP upgrades', () => {
+    const api = useApi({});
+
+    it('answers an upgrade to an unknown path with 404 instead of leaving it hanging', async () => {
+      const { port } = new URL(api.app.baseUrl);
+      const response = await rawUpgrade(Number(port), '/ws/unknown');
+      expect(response).toMatch(/^HTTP\/1\.1 404 Not Found/);
+      expect(response).toContain('no WebSocket endpoint at /ws/unknown');
+    });
+  });
+});
+
+// An API of its own with some settings overridden; read `.app` inside tests.
+function useApi(overrides: Record<string, string>): { app: RunningApp } {
+  const holder = {} as { app: RunningApp };
+  beforeAll(async () => {
+    holder.app = await startApi(testConfig(overrides));
+  });
+  afterAll(async () => {
+    await holder.app?.close();
+  });
+  return holder;
+}
+
+async function waitUntilAdmitted(baseUrl: string): Promise<void> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const probe = await WsProbe.open(baseUrl);
+    await sleep(100);
+    const admitted = !probe.closed;
+    probe.close();
+    if (admitted) return;
+  }
+  throw new Error('no connection admitted after one left');
+}
+
+function rawUpgrade(port: number, path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => {
+      socket.write(
+        `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n` +
+          'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n',
+      );
+    });
+    let text = '';
+    socket.on('data', (chunk) => (text += chunk.toString()));
+    socket.on('end', () => resolve(text));
+    socket.on('error', reject);
+  });
+}
