@@ -6,7 +6,7 @@ import { LOOKBACK_MS, parseInstantParams, parseRangeParams, type RawParams } fro
 import { evalScalar } from './core/scalar.js';
 import { QueryCache } from './query-cache.js';
 import { QueryError } from './query.errors.js';
-import { QueryRepository, type StepSeries } from './query.repository.js';
+import { QueryRepository, type SeriesInfo, type StepSeries } from './query.repository.js';
 import type { InstantQueryParams, PromData, QueryBody, RangeQueryParams } from './query.types.js';
 
 // The Prometheus HTTP API's query and query_range, independent of the route they are served on: controllers
@@ -108,19 +108,16 @@ export class PromQueryService {
     const timeoutMs = this.timeoutMs(requestedTimeoutMs);
     const ids = await this.matchSeries(selectorsOf(expr), timeoutMs);
     if ([...ids.values()].every((list) => list.length === 0)) return [];
-    const series = await this.repository.evaluateVector(expr, grid, ids, timeoutMs);
-    for (const s of series) {
-      // Two input series that end up with the same labels (after a function dropped the name) collide.
-      if (s.steps.some((step, k) => k > 0 && step === s.steps[k - 1])) {
-        throw new QueryError('execution_failed', 'vector cannot contain metrics with the same labelset');
-      }
-    }
+    const series = mergeByLabels(await this.repository.evaluateVector(expr, grid, ids, timeoutMs));
     return series.sort((a, b) => compareLabels(a.labels, b.labels));
   }
 
-  private async matchSeries(selectors: VectorSelector[], timeoutMs: number): Promise<Map<VectorSelector, number[]>> {
+  private async matchSeries(
+    selectors: VectorSelector[],
+    timeoutMs: number,
+  ): Promise<Map<VectorSelector, SeriesInfo[]>> {
     const max = this.config.query.maxSeries;
-    const ids = new Map<VectorSelector, number[]>();
+    const ids = new Map<VectorSelector, SeriesInfo[]>();
     let total = 0;
     for (const selector of selectors) {
       const list = await this.repository.matchSeries(selector.matchers, max, timeoutMs);
@@ -152,6 +149,24 @@ function parseQuery(query: string): Expr {
     }
     throw error;
   }
+}
+
+// Series whose labels became equal (a function dropped the metric name) are one series, as in Prometheus, as
+// long as they never have a value at the same step.
+function mergeByLabels(series: StepSeries[]): StepSeries[] {
+  const byLabels = new Map<string, StepSeries[]>();
+  for (const s of series) {
+    const key = JSON.stringify(Object.entries(s.labels).sort(([a], [b]) => (a < b ? -1 : 1)));
+    byLabels.set(key, [...(byLabels.get(key) ?? []), s]);
+  }
+  return [...byLabels.values()].map((parts) => {
+    if (parts.length === 1) return parts[0];
+    const points = parts.flatMap((p) => p.steps.map((step, k) => [step, p.values[k]])).sort((a, b) => a[0] - b[0]);
+    if (points.some(([step], k) => k > 0 && step === points[k - 1][0])) {
+      throw new QueryError('execution_failed', 'vector cannot contain metrics with the same labelset');
+    }
+    return { labels: parts[0].labels, steps: points.map((p) => p[0]), values: points.map((p) => p[1]) };
+  });
 }
 
 function selectorsOf(expr: Expr): VectorSelector[] {

@@ -3,9 +3,11 @@ import { isTransientDatabaseError, SqlClient } from '@rtpm/database';
 import type { Expr, LabelMatcher, VectorSelector } from '@rtpm/promql';
 import { QueryError } from './query.errors.js';
 import type { Labels } from './query.types.js';
-import { compileMatrixQuery, compileVectorQuery, type EvalGrid } from './sql/promql.sql.js';
+import { compileMatrixQuery, compileVectorQuery, type EvalGrid, type SeriesInfo } from './sql/promql.sql.js';
 import { seriesMatchSql } from './sql/series-match.sql.js';
 import { bucketQuerySql, type BucketQuery } from './sql/structured.sql.js';
+
+export type { SeriesInfo };
 
 export interface StepSeries {
   labels: Labels;
@@ -20,7 +22,7 @@ export interface SampleSeries {
 }
 
 export interface BucketRow {
-  labels: Labels;
+  group: number;
   bucketMs: number;
   value: number;
 }
@@ -31,46 +33,50 @@ export interface BucketRow {
 export class QueryRepository {
   constructor(private readonly sql: SqlClient) {}
 
-  // Ids of the series the matchers select, at most limit + 1 (one more than allowed tells "too many").
-  async matchSeries(matchers: LabelMatcher[], limit: number, timeoutMs: number): Promise<number[]> {
+  // The series the matchers select, at most limit + 1 (one more than allowed tells "too many").
+  async matchSeries(matchers: LabelMatcher[], limit: number, timeoutMs: number): Promise<SeriesInfo[]> {
     const { sql, params } = seriesMatchSql(matchers, limit);
-    const rows = await this.run<{ id: string }>(sql, params, timeoutMs);
-    return rows.map((row) => Number(row.id));
+    const rows = await this.run<{ id: string; name: string; labels: Labels }>(sql, params, timeoutMs);
+    return rows.map((row) => ({ id: Number(row.id), name: row.name, labels: row.labels }));
   }
 
   async evaluateVector(
     expr: Expr,
     grid: EvalGrid,
-    seriesIds: Map<VectorSelector, number[]>,
+    series: Map<VectorSelector, SeriesInfo[]>,
     timeoutMs: number,
   ): Promise<StepSeries[]> {
-    const { sql, params } = compileVectorQuery(expr, grid, seriesIds);
-    const rows = await this.run<{ labels: Labels; steps: number[]; vals: number[] }>(sql, params, timeoutMs);
-    return rows.map((row) => ({ labels: row.labels, steps: row.steps, values: row.vals }));
+    const { sql, params, labels } = compileVectorQuery(expr, grid, series);
+    const rows = await this.run<{ g: string; steps: number[]; vals: number[] }>(sql, params, timeoutMs);
+    return rows.map((row) => ({ labels: labels.get(Number(row.g))!, steps: row.steps, values: row.vals }));
   }
 
   async rawSamples(
     selector: VectorSelector,
     rangeMs: number,
     timeMs: number,
-    seriesIds: number[],
+    series: SeriesInfo[],
     timeoutMs: number,
   ): Promise<SampleSeries[]> {
-    const { sql, params } = compileMatrixQuery(selector, rangeMs, timeMs, seriesIds);
-    const rows = await this.run<{ labels: Labels; times: string[]; vals: number[] }>(sql, params, timeoutMs);
-    return rows.map((row) => ({ labels: row.labels, times: row.times.map(Number), values: row.vals }));
+    const { sql, params, labels } = compileMatrixQuery(selector, rangeMs, timeMs, series);
+    const rows = await this.run<{ g: string; times: string[]; vals: number[] }>(sql, params, timeoutMs);
+    return rows.map((row) => ({ labels: labels.get(Number(row.g))!, times: row.times.map(Number), values: row.vals }));
   }
 
   async buckets(query: BucketQuery, timeoutMs: number): Promise<BucketRow[]> {
     const { sql, params } = bucketQuerySql(query);
-    const rows = await this.run<{ labels: Labels; bucket_ms: string; value: number }>(sql, params, timeoutMs);
-    return rows.map((row) => ({ labels: row.labels, bucketMs: Number(row.bucket_ms), value: row.value }));
+    const rows = await this.run<{ g: string; bucket_ms: string; value: number }>(sql, params, timeoutMs);
+    return rows.map((row) => ({ group: Number(row.g), bucketMs: Number(row.bucket_ms), value: row.value }));
   }
 
   private async run<T>(sql: string, params: unknown[], timeoutMs: number): Promise<T[]> {
     try {
       return await this.sql.transaction(async (client) => {
-        await client.query(`SET LOCAL statement_timeout = ${Math.max(1, Math.round(timeoutMs))}`);
+        // JIT compilation costs more than it saves on these short analytical statements; the larger work_mem
+        // keeps their hash aggregates in memory.
+        await client.query(
+          `SET LOCAL statement_timeout = ${Math.max(1, Math.round(timeoutMs))}; SET LOCAL jit = off; SET LOCAL work_mem = '32MB'`,
+        );
         return (await client.query(sql, params)).rows as T[];
       });
     } catch (error) {

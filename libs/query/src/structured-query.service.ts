@@ -6,7 +6,7 @@ import { checkResolution } from './core/prom-params.js';
 import { QueryCache } from './query-cache.js';
 import { QueryError } from './query.errors.js';
 import { QueryRepository } from './query.repository.js';
-import type { QueryBody, StructuredQuery, StructuredResult, StructuredSeries } from './query.types.js';
+import type { Labels, QueryBody, StructuredQuery, StructuredResult, StructuredSeries } from './query.types.js';
 
 // Steps offered when the request names none: the smallest that keeps a series under AUTO_STEP_POINTS points.
 const AUTO_STEPS_MS = [1, 5, 10, 15, 30, 60, 300, 600, 900, 1800, 3600, 10800, 21600, 43200, 86400, 604800].map(
@@ -44,32 +44,44 @@ export class StructuredQueryService {
       { name: '__name__', op: '=', value: query.metricName },
       ...Object.entries(query.labels).map(([name, value]) => ({ name, op: '=' as const, value })),
     ];
-    const ids = await this.repository.matchSeries(matchers, max, timeoutMs);
-    if (ids.length > max) {
+    const matched = await this.repository.matchSeries(matchers, max, timeoutMs);
+    if (matched.length > max) {
       throw new QueryError(
         'too_many_series',
         `the query selects more than ${max} series (the QUERY_MAX_SERIES limit); narrow it with more labels or group_by`,
       );
     }
+    // Output groups: each series on its own, or the series sharing their group_by label values.
+    const groupOf = new Map<string, number>();
+    const groupLabels: Labels[] = [];
+    const members = matched.map((s) => {
+      const labels = query.groupBy
+        ? Object.fromEntries(query.groupBy.filter((l) => l in s.labels).map((l) => [l, s.labels[l]]))
+        : s.labels;
+      const key = JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : 1)));
+      if (!groupOf.has(key)) {
+        groupOf.set(key, groupLabels.length);
+        groupLabels.push(labels);
+      }
+      return { id: s.id, group: groupOf.get(key)! };
+    });
     const rows =
-      ids.length === 0
+      members.length === 0
         ? []
         : await this.repository.buckets(
             {
-              seriesIds: ids,
+              series: members,
               startMs: query.startMs,
               endMs: query.endMs,
               stepMs: query.stepMs,
               aggregation: query.aggregation,
-              groupBy: query.groupBy,
             },
             timeoutMs,
           );
-    const series = new Map<string, StructuredSeries>();
+    const series = new Map<number, StructuredSeries>();
     for (const row of rows) {
-      const id = JSON.stringify(row.labels);
-      let entry = series.get(id);
-      if (!entry) series.set(id, (entry = { labels: row.labels, points: [] }));
+      let entry = series.get(row.group);
+      if (!entry) series.set(row.group, (entry = { labels: groupLabels[row.group], points: [] }));
       entry.points.push({ timestamp: new Date(row.bucketMs).toISOString(), value: row.value });
     }
     return {

@@ -9,8 +9,9 @@ import {
 import { LOOKBACK_MS } from '../core/prom-params.js';
 import { evalScalar } from '../core/scalar.js';
 import { QueryError } from '../query.errors.js';
+import type { Labels } from '../query.types.js';
 import { rangeFunctionValueSql } from './range-functions.sql.js';
-import { floatLiteral, SqlParams, textLiteral, timestampLiteral } from './sql-params.js';
+import { floatLiteral, SqlParams, timestampLiteral } from './sql-params.js';
 
 // Evaluation timestamps t_i = startMs + i * stepMs for i in [0, steps).
 export interface EvalGrid {
@@ -19,9 +20,24 @@ export interface EvalGrid {
   steps: number;
 }
 
-// Compiles a vector-valued PromQL expression into one SQL statement that returns, per output series, its label
-// set and the step indexes and values where it has a sample. Every intermediate result is a relation
-// (labels jsonb, i int8, v float8), so aggregation across series happens in PostgreSQL too.
+// A series a selector matched: its id, name and labels (read in the matching step).
+export interface SeriesInfo {
+  id: number;
+  name: string;
+  labels: Labels;
+}
+
+// SQL whose rows are (g, ...) plus the label set of each g, which Node keeps: label sets are small and few, so
+// PostgreSQL only ever groups and joins on integers, never on jsonb.
+export interface CompiledQuery {
+  sql: string;
+  params: unknown[];
+  labels: Map<number, Labels>;
+}
+
+// Compiles a vector-valued PromQL expression into one SQL statement returning, per output series g, the step
+// indexes and values where it has a sample. Every intermediate result is a relation (g int8, i int8, v float8)
+// with its label sets on the side, so aggregation across series happens in PostgreSQL.
 //
 // Samples are read once per series in time order (lag/lead give each sample its neighbours) and assigned to the
 // evaluation steps whose window holds them, instead of looking samples up once per step:
@@ -30,14 +46,15 @@ export interface EvalGrid {
 export function compileVectorQuery(
   expr: Expr,
   grid: EvalGrid,
-  seriesIds: Map<VectorSelector, number[]>,
-): { sql: string; params: unknown[] } {
-  const ctx: Ctx = { grid, params: new SqlParams(), seriesIds };
+  series: Map<VectorSelector, SeriesInfo[]>,
+): CompiledQuery {
+  const ctx: Ctx = { grid, params: new SqlParams(), series };
   const root = relation(expr, ctx);
   return {
-    sql: `SELECT labels, array_agg(i::int4 ORDER BY i) AS steps, array_agg(v ORDER BY i) AS vals
-            FROM (${root}) r GROUP BY labels`,
+    sql: `SELECT g, array_agg(i::int4 ORDER BY i) AS steps, array_agg(v ORDER BY i) AS vals
+            FROM (${root.sql}) r GROUP BY g`,
     params: ctx.params.values,
+    labels: root.labels,
   };
 }
 
@@ -46,29 +63,33 @@ export function compileMatrixQuery(
   selector: VectorSelector,
   rangeMs: number,
   timeMs: number,
-  seriesIds: number[],
-): { sql: string; params: unknown[] } {
+  series: SeriesInfo[],
+): CompiledQuery {
   const ctx: Ctx = {
     grid: { startMs: timeMs, stepMs: 1, steps: 1 },
     params: new SqlParams(),
-    seriesIds: new Map([[selector, seriesIds]]),
+    series: new Map([[selector, series]]),
   };
   return {
-    sql: `SELECT l.labels, array_agg(r.tms ORDER BY r.tms) AS times, array_agg(r.value ORDER BY r.tms) AS vals
-            FROM (${sampleRows(selector, rangeMs, ctx)}) r
-            JOIN (${seriesLabels(selector, true, ctx)}) l ON l.id = r.sid
-           GROUP BY l.labels`,
+    sql: `SELECT r.sid AS g, array_agg(r.tms ORDER BY r.tms) AS times, array_agg(r.value ORDER BY r.tms) AS vals
+            FROM (${sampleRows(selector, rangeMs, ctx)}) r GROUP BY r.sid`,
     params: ctx.params.values,
+    labels: seriesLabels(series, true),
   };
 }
 
 interface Ctx {
   grid: EvalGrid;
   params: SqlParams;
-  seriesIds: Map<VectorSelector, number[]>;
+  series: Map<VectorSelector, SeriesInfo[]>;
 }
 
-function relation(expr: Expr, ctx: Ctx): string {
+interface Relation {
+  sql: string; // rows (g, i, v)
+  labels: Map<number, Labels>;
+}
+
+function relation(expr: Expr, ctx: Ctx): Relation {
   switch (expr.kind) {
     case 'paren':
       return relation(expr.expr, ctx);
@@ -78,9 +99,11 @@ function relation(expr: Expr, ctx: Ctx): string {
       return rangeFunction(expr, ctx);
     case 'aggregation':
       return aggregation(expr, ctx);
-    case 'unary':
-      if (expr.op === '+') return relation(expr.expr, ctx);
-      return `SELECT labels - '__name__' AS labels, i, -v AS v FROM (${relation(expr.expr, ctx)}) u`;
+    case 'unary': {
+      const child = relation(expr.expr, ctx);
+      if (expr.op === '+') return child;
+      return { sql: `SELECT g, i, -v AS v FROM (${child.sql}) u`, labels: dropName(child.labels) };
+    }
     case 'binary':
       return binary(expr, ctx);
     case 'matrix_selector':
@@ -95,26 +118,25 @@ function firstStepAtOrAfter(ms: string, startMs: number, stepMs: number): string
   return `ceil((${ms} - ${startMs})::float8 / ${stepMs})::int8`;
 }
 
-function instantSelector(vs: VectorSelector, ctx: Ctx): string {
+function instantSelector(vs: VectorSelector, ctx: Ctx): Relation {
   const { stepMs, steps } = ctx.grid;
   const start = ctx.grid.startMs - vs.offsetMs;
   const last = steps - 1;
   const until = `least(coalesce(r.next_tms, r.tms + ${LOOKBACK_MS}), r.tms + ${LOOKBACK_MS})`;
   const lo = firstStepAtOrAfter('r.tms', start, stepMs);
   // When steps are at least the lookback apart a sample can only serve one step: no series generation needed.
-  const assigned =
+  const sql =
     stepMs >= LOOKBACK_MS
-      ? `SELECT r.sid, s.i, r.value FROM (${sampleRows(vs, LOOKBACK_MS, ctx)}) r
+      ? `SELECT r.sid AS g, s.i, r.value AS v FROM (${sampleRows(vs, LOOKBACK_MS, ctx)}) r
            CROSS JOIN LATERAL (SELECT ${lo} AS i) s
           WHERE s.i <= ${last} AND ${start} + s.i * ${stepMs} < ${until}`
-      : `SELECT r.sid, g.i, r.value FROM (${sampleRows(vs, LOOKBACK_MS, ctx)}) r
+      : `SELECT r.sid AS g, g.i, r.value AS v FROM (${sampleRows(vs, LOOKBACK_MS, ctx)}) r
            CROSS JOIN LATERAL generate_series(greatest(0, ${lo}),
              least(${last}, ${firstStepAtOrAfter(until, start, stepMs)} - 1)) AS g(i)`;
-  return `SELECT l.labels, a.i, a.value AS v FROM (${assigned}) a
-            JOIN (${seriesLabels(vs, true, ctx)}) l ON l.id = a.sid`;
+  return { sql, labels: seriesLabels(ctx.series.get(vs) ?? [], true) };
 }
 
-function rangeFunction(call: RangeFunctionCall, ctx: Ctx): string {
+function rangeFunction(call: RangeFunctionCall, ctx: Ctx): Relation {
   const vs = call.arg.selector;
   const rangeMs = call.arg.rangeMs;
   const { stepMs, steps } = ctx.grid;
@@ -128,28 +150,50 @@ function rangeFunction(call: RangeFunctionCall, ctx: Ctx): string {
            CROSS JOIN LATERAL generate_series(greatest(0, ${lo}),
              least(${steps - 1}, ${firstStepAtOrAfter(`r.tms + ${rangeMs}`, start, stepMs)} - 1)) AS g(i)`;
   const values = rangeFunctionValueSql(call.func, { exploded, rangeMs, start, stepMs });
-  // Prometheus drops the metric name from every function's result except last_over_time's.
-  return `SELECT l.labels, f.i, f.v FROM (${values}) f
-            JOIN (${seriesLabels(vs, call.func === 'last_over_time', ctx)}) l ON l.id = f.sid`;
+  return {
+    sql: `SELECT f.sid AS g, f.i, f.v FROM (${values}) f`,
+    // Prometheus drops the metric name from every function's result except last_over_time's.
+    labels: seriesLabels(ctx.series.get(vs) ?? [], call.func === 'last_over_time'),
+  };
 }
 
-function aggregation(agg: Aggregation, ctx: Ctx): string {
-  const fn = { sum: 'sum(v)', avg: 'avg(v)', min: 'min(v)', max: 'max(v)', count: 'count(*)::float8' }[agg.op];
-  return `SELECT ${groupKey(agg.grouping)} AS labels, i, ${fn} AS v FROM (${relation(agg.expr, ctx)}) c GROUP BY 1, 2`;
+// Groups are formed in Node from the input label sets; PostgreSQL maps each input g to its group number.
+function aggregation(agg: Aggregation, ctx: Ctx): Relation {
+  const child = relation(agg.expr, ctx);
+  const groupOf = new Map<string, number>();
+  const labels = new Map<number, Labels>();
+  const src: number[] = [];
+  const dst: number[] = [];
+  for (const [g, input] of child.labels) {
+    const key = groupLabels(input, agg.grouping);
+    const id = JSON.stringify(Object.entries(key).sort(([x], [y]) => (x < y ? -1 : 1)));
+    let group = groupOf.get(id);
+    if (group === undefined) {
+      group = groupOf.size + 1;
+      groupOf.set(id, group);
+      labels.set(group, key);
+    }
+    src.push(g);
+    dst.push(group);
+  }
+  const fn = { sum: 'sum(c.v)', avg: 'avg(c.v)', min: 'min(c.v)', max: 'max(c.v)', count: 'count(*)::float8' }[agg.op];
+  const sql = `SELECT k.dst AS g, c.i, ${fn} AS v FROM (${child.sql}) c
+                 JOIN unnest(${ctx.params.add(src)}::int8[], ${ctx.params.add(dst)}::int8[]) AS k(src, dst) ON k.src = c.g
+                GROUP BY k.dst, c.i`;
+  return { sql, labels };
 }
 
 // `by` keeps only the listed labels (absent ones stay absent); `without` drops them and the metric name.
-function groupKey(grouping: Aggregation['grouping']): string {
-  if (grouping === null) return `'{}'::jsonb`;
+function groupLabels(labels: Labels, grouping: Aggregation['grouping']): Labels {
+  if (grouping === null) return {};
   if (grouping.mode === 'by') {
-    const pairs = grouping.labels.map((name) => `${textLiteral(name)}, labels->${textLiteral(name)}`);
-    return `jsonb_strip_nulls(jsonb_build_object(${pairs.join(', ')}))`;
+    return Object.fromEntries(grouping.labels.filter((name) => name in labels).map((name) => [name, labels[name]]));
   }
-  const dropped = [...grouping.labels, '__name__'].map(textLiteral).join(', ');
-  return `labels - ARRAY[${dropped}]::text[]`;
+  const dropped = new Set([...grouping.labels, '__name__']);
+  return Object.fromEntries(Object.entries(labels).filter(([name]) => !dropped.has(name)));
 }
 
-function binary(expr: BinaryExpr, ctx: Ctx): string {
+function binary(expr: BinaryExpr, ctx: Ctx): Relation {
   const vectorOnLeft = valueType(expr.lhs) === 'vector';
   if (vectorOnLeft && valueType(expr.rhs) === 'vector') {
     throw new QueryError('invalid_query', 'binary operations between two vectors are not supported', 'query');
@@ -160,12 +204,18 @@ function binary(expr: BinaryExpr, ctx: Ctx): string {
   if (isComparison(expr.op)) {
     const holds = comparison(expr.op, a, b, scalar);
     if (expr.returnBool) {
-      return `SELECT labels - '__name__' AS labels, i, CASE WHEN ${holds} THEN 1 ELSE 0 END::float8 AS v FROM (${child}) c`;
+      return {
+        sql: `SELECT g, i, CASE WHEN ${holds} THEN 1 ELSE 0 END::float8 AS v FROM (${child.sql}) c`,
+        labels: dropName(child.labels),
+      };
     }
     // A filter keeps the vector's own value and labels, whichever side the scalar is on.
-    return `SELECT labels, i, v FROM (${child}) c WHERE ${holds}`;
+    return { sql: `SELECT g, i, v FROM (${child.sql}) c WHERE ${holds}`, labels: child.labels };
   }
-  return `SELECT labels - '__name__' AS labels, i, ${arithmetic(expr.op, a, b)} AS v FROM (${child}) c`;
+  return {
+    sql: `SELECT g, i, ${arithmetic(expr.op, a, b)} AS v FROM (${child.sql}) c`,
+    labels: dropName(child.labels),
+  };
 }
 
 function isComparison(op: BinaryExpr['op']): boolean {
@@ -202,7 +252,7 @@ function arithmetic(op: BinaryExpr['op'], a: string, b: string): string {
 // Each matched series' samples in (first window start, last evaluation time], in time order, with the previous
 // and next sample of the same series. One ordered index range scan per series.
 function sampleRows(vs: VectorSelector, windowMs: number, ctx: Ctx): string {
-  const ids = ctx.seriesIds.get(vs) ?? [];
+  const ids = (ctx.series.get(vs) ?? []).map((series) => series.id);
   const start = ctx.grid.startMs - vs.offsetMs;
   const end = start + (ctx.grid.steps - 1) * ctx.grid.stepMs;
   return `SELECT u.sid, w.tms, w.value, w.prev_tms, w.prev_value, w.next_tms
@@ -218,7 +268,12 @@ function sampleRows(vs: VectorSelector, windowMs: number, ctx: Ctx): string {
               WINDOW o AS (ORDER BY m.time)) w`;
 }
 
-function seriesLabels(vs: VectorSelector, keepName: boolean, ctx: Ctx): string {
-  const labels = keepName ? `labels || jsonb_build_object('__name__', name)` : 'labels';
-  return `SELECT id, ${labels} AS labels FROM metric_series WHERE id = ANY(${ctx.params.add(ctx.seriesIds.get(vs) ?? [])}::int8[])`;
+function seriesLabels(series: SeriesInfo[], keepName: boolean): Map<number, Labels> {
+  return new Map(series.map((s) => [s.id, keepName ? { ...s.labels, __name__: s.name } : s.labels]));
+}
+
+function dropName(labels: Map<number, Labels>): Map<number, Labels> {
+  const out = new Map<number, Labels>();
+  for (const [g, { __name__: _name, ...rest }] of labels) out.set(g, rest);
+  return out;
 }

@@ -36,7 +36,7 @@ export function seriesMatchSql(matchers: LabelMatcher[], limit: number): { sql: 
   if (Object.keys(contains).length > 0) conditions.push(`labels @> ${params.add(JSON.stringify(contains))}::jsonb`);
   const where = conditions.length > 0 ? conditions.join(' AND ') : 'true';
   return {
-    sql: `SELECT id FROM metric_series WHERE ${where} ORDER BY id LIMIT ${limit + 1}`,
+    sql: `SELECT id, name, labels FROM metric_series WHERE ${where} ORDER BY id LIMIT ${limit + 1}`,
     params: params.values,
   };
 }

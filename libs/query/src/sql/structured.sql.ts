@@ -1,5 +1,5 @@
 import type { StructuredAggregation } from '../query.types.js';
-import { SqlParams, textLiteral, timestampLiteral } from './sql-params.js';
+import { SqlParams, timestampLiteral } from './sql-params.js';
 
 const AGGREGATES: Record<StructuredAggregation, string> = {
   avg: 'avg(x.value)',
@@ -18,28 +18,28 @@ const AGGREGATES: Record<StructuredAggregation, string> = {
 };
 
 export interface BucketQuery {
-  seriesIds: number[];
+  // Each series with the output group it belongs to (its own, or the group of its group_by label values).
+  series: { id: number; group: number }[];
   startMs: number;
   endMs: number;
   stepMs: number;
   aggregation: StructuredAggregation;
-  groupBy?: string[];
 }
 
 // The samples in [start, end) bucketed by step, buckets aligned to the epoch (date_bin) and stamped with their
-// start; aggregated per series, or per group of series sharing the group_by label values, in one statement.
+// start; aggregated per output group (a series, or the series sharing the group_by label values) in one
+// statement. Groups are integers formed in Node: PostgreSQL never groups on jsonb.
 export function bucketQuerySql(q: BucketQuery): { sql: string; params: unknown[] } {
   const params = new SqlParams();
-  const key = q.groupBy
-    ? `jsonb_strip_nulls(jsonb_build_object(${q.groupBy.map((l) => `${textLiteral(l)}, labels->${textLiteral(l)}`).join(', ')}))`
-    : 'labels';
+  const ids = params.add(q.series.map((s) => s.id));
+  const groups = params.add(q.series.map((s) => s.group));
   const sql = `
-    SELECT x.key AS labels, (extract(epoch FROM x.bucket) * 1000)::int8 AS bucket_ms, (${AGGREGATES[q.aggregation]})::float8 AS value
-      FROM (SELECT s.key, date_bin('${q.stepMs} milliseconds'::interval, m.time, timestamptz 'epoch') AS bucket, m.time, m.value
-              FROM (SELECT id, ${key} AS key FROM metric_series WHERE id = ANY(${params.add(q.seriesIds)}::int8[])) s
+    SELECT x.g, (extract(epoch FROM x.bucket) * 1000)::int8 AS bucket_ms, (${AGGREGATES[q.aggregation]})::float8 AS value
+      FROM (SELECT s.g, date_bin('${q.stepMs} milliseconds'::interval, m.time, timestamptz 'epoch') AS bucket, m.time, m.value
+              FROM unnest(${ids}::int8[], ${groups}::int8[]) AS s(id, g)
               JOIN metric_samples m ON m.series_id = s.id
                AND m.time >= ${timestampLiteral(q.startMs)} AND m.time < ${timestampLiteral(q.endMs)}) x
-     GROUP BY x.key, x.bucket
-     ORDER BY x.key, x.bucket`;
+     GROUP BY x.g, x.bucket
+     ORDER BY x.g, x.bucket`;
   return { sql, params: params.values };
 }
