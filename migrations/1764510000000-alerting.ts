@@ -41,7 +41,8 @@ export class Alerting1764510000000 implements MigrationInterface {
         series_id         bigint      NOT NULL,
         labels            jsonb       NOT NULL,
         state             text        NOT NULL CHECK (state IN ('pending', 'firing', 'resolved')),
-        value             double precision,
+        -- the last value the rule saw for the series
+        value             double precision NOT NULL,
         starts_at         timestamptz NOT NULL,
         fired_at          timestamptz,
         resolved_at       timestamptz,
@@ -62,7 +63,7 @@ export class Alerting1764510000000 implements MigrationInterface {
         from_state   text        NOT NULL CHECK (from_state IN ('inactive', 'pending', 'firing')),
         to_state     text        NOT NULL CHECK (to_state IN ('pending', 'firing', 'resolved')),
         at           timestamptz NOT NULL,
-        value        double precision,
+        value        double precision NOT NULL,
         published_at timestamptz
       )`);
     await db.query(`CREATE INDEX IF NOT EXISTS alert_transitions_alert_idx ON alert_transitions (alert_id, id)`);

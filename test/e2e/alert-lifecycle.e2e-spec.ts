@@ -223,5 +223,10 @@ describe(`${AlertTickProcessor.name} (alert lifecycle)`, () => {
     expect(page2.body.alerts).toHaveLength(1);
     const zones = [...page1.body.alerts, ...page2.body.alerts].map((a: any) => a.labels.zone).sort();
     expect(zones).toEqual(['z1', 'z2', 'z3']);
+    // active_alerts_total counts open alerts by severity (this file's database has no other critical rule).
+    await eventually(async () => {
+      const text = await (await fetch(`${world.api.baseUrl}/metrics`)).text();
+      return /^active_alerts_total\{severity="critical"\} 3$/m.test(text) ? true : undefined;
+    });
   });
 });

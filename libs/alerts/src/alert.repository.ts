@@ -15,7 +15,7 @@ export interface OpenAlert {
   seriesId: number;
   labels: Labels;
   state: OpenState;
-  value: number | null;
+  value: number;
   startsAtMs: number;
   firedAtMs: number | null;
 }
@@ -34,7 +34,7 @@ export interface AlertInsert {
 export interface AlertUpdate {
   id: string;
   state: AlertState;
-  value: number | null;
+  value: number;
   firedAtMs: number | null;
   resolvedAtMs: number | null;
   resolvedBy: ResolvedBy | null;
@@ -45,7 +45,7 @@ export interface TransitionInsert {
   from: OpenState | 'inactive';
   to: AlertState;
   atMs: number;
-  value: number | null;
+  value: number;
 }
 
 export interface UnpublishedTransition {
@@ -99,7 +99,7 @@ export class AlertRepository {
       series_id: string;
       labels: Labels;
       state: OpenState;
-      value: number | null;
+      value: number;
       starts_ms: string;
       fired_ms: string | null;
     }>(
@@ -143,14 +143,13 @@ export class AlertRepository {
     );
   }
 
-  // value null keeps the last observed value (the series went away).
   async update(alerts: AlertUpdate[], tx: Tx): Promise<void> {
     if (alerts.length === 0) return;
     await rows(
       this.sql,
       tx,
       `UPDATE alerts a
-          SET state = u.state, value = COALESCE(u.value, a.value), fired_at = ${fromMs('u.fired_ms')},
+          SET state = u.state, value = u.value, fired_at = ${fromMs('u.fired_ms')},
               resolved_at = ${fromMs('u.resolved_ms')}, resolved_by = u.resolved_by, last_evaluated_at = now()
          FROM unnest($1::uuid[], $2::text[], $3::float8[], $4::int8[], $5::int8[], $6::text[])
            AS u(id, state, value, fired_ms, resolved_ms, resolved_by)
@@ -298,7 +297,7 @@ interface AlertRow {
   state: AlertState;
   severity: Severity;
   labels: Labels;
-  value: number | null;
+  value: number;
   starts_ms: string;
   fired_ms: string | null;
   resolved_ms: string | null;

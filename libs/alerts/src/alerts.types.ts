@@ -57,7 +57,8 @@ export interface Alert {
   state: AlertState;
   severity: Severity;
   labels: Labels;
-  value: number | null;
+  // the last value the rule saw for the series
+  value: number;
   startsAtMs: number;
   firedAtMs: number | null;
   resolvedAtMs: number | null;

@@ -1,6 +1,6 @@
 export { ActiveAlertsGauge } from './active-alerts.gauge.js';
 export { AlertEvaluatorService, type EvaluationRound } from './alert-evaluator.service.js';
-export { AlertEventPublisher, alertsChannel } from './alert-event.publisher.js';
+export { AlertEventPublisher } from './alert-event.publisher.js';
 export { AlertOutboxService } from './alert-outbox.service.js';
 export { AlertRuleService } from './alert-rule.service.js';
 export { AlertService } from './alert.service.js';

@@ -8,7 +8,7 @@ export interface AlertEventPayload {
   state: Alert['state'];
   severity: Alert['severity'];
   labels: Record<string, string>;
-  value: number | null;
+  value: number;
   starts_at: string;
   resolved_at?: string;
   annotations: Record<string, string>;

@@ -15,8 +15,8 @@ export class AlertResponseDto {
   severity!: string;
   @ApiProperty({ example: { host: 'server01' }, type: 'object', additionalProperties: { type: 'string' } })
   labels!: Record<string, string>;
-  @ApiProperty({ example: 91.5, nullable: true, description: 'The last value the rule saw for the series.' })
-  value!: number | null;
+  @ApiProperty({ example: 91.5, description: 'The last value the rule saw for the series.' })
+  value!: number;
   @ApiProperty({ example: '2024-01-01T12:00:00.000Z', description: 'When the condition started to hold (pending).' })
   starts_at!: string;
   @ApiPropertyOptional({ example: '2024-01-01T12:10:00.000Z', description: 'Present once resolved.' })
