@@ -59,6 +59,9 @@ describe(AppConfig.name, () => {
       expected: 'postgresql://u:p@db:5432/rtpm',
     },
     { env: { NODE_ENV: 'test', UNRELATED: 'x' }, path: 'nodeEnv', expected: 'test' },
+    { env: {}, path: 'alerts', expected: { webhookUrl: undefined, lookbackSeconds: 300 } },
+    { env: { ALERT_WEBHOOK_URL: ' http://am:9093/hook ' }, path: 'alerts.webhookUrl', expected: 'http://am:9093/hook' },
+    { env: { ALERT_LOOKBACK: '60' }, path: 'alerts.lookbackSeconds', expected: 60 },
   ] as { env: Record<string, string>; path: string; expected: unknown }[])(
     'reads $env into $path',
     ({ env, path, expected }) => {
@@ -95,6 +98,9 @@ describe(AppConfig.name, () => {
     { env: { CORS_ORIGINS: 'https://a.example,,https://b.example' }, variable: 'CORS_ORIGINS' },
     { env: { SECRET_KEY: 'short' }, variable: 'SECRET_KEY' },
     { env: { JWT_SECRET_KEY: 'short' }, variable: 'JWT_SECRET_KEY' },
+    { env: { ALERT_WEBHOOK_URL: 'ftp://files.example.com/x' }, variable: 'ALERT_WEBHOOK_URL' },
+    { env: { ALERT_WEBHOOK_URL: 'hooks.example.com' }, variable: 'ALERT_WEBHOOK_URL' },
+    { env: { ALERT_LOOKBACK: '0' }, variable: 'ALERT_LOOKBACK' },
   ] as { env: Record<string, string>; variable: string }[])(
     'refuses $env with a ConfigError naming $variable',
     ({ env, variable }) => {
@@ -158,6 +164,7 @@ describe(AppConfig.name, () => {
     },
     { env: { DATABASE_URL: 'mysql://admin:hunter2-db@db/rtpm' }, secret: 'hunter2-db' },
     { env: { REDIS_URL: 'http://:hunter2-redis@cache:6379' }, secret: 'hunter2-redis' },
+    { env: { ALERT_WEBHOOK_URL: 'slack://hooks/hunter2-hook' }, secret: 'hunter2-hook' },
   ] as { env: Record<string, string>; secret: string }[])(
     'never echoes a secret value in the message ($secret)',
     ({ env, secret }) => {
