@@ -2,18 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@rtpm/config';
 import { SqlClient } from '@rtpm/database';
-import {
-  AlertRepository,
-  type AlertInsert,
-  type AlertUpdate,
-  type OpenAlert,
-  type SeriesValue,
-  type TransitionInsert,
-} from './alert.repository.js';
+import { AlertRepository } from './alert.repository.js';
 import { AlertRuleRepository } from './alert-rule.repository.js';
 import type { AlertRule } from './alerts.types.js';
-import { transition } from './core/alert-state.js';
-import { holds } from './core/condition.js';
+import { planEvaluation } from './core/evaluation-plan.js';
 import type { Tx } from './sql-runner.js';
 
 export interface EvaluationRound {
@@ -72,82 +64,11 @@ export class AlertEvaluatorService {
       await this.alerts.latestValues(rule, this.config.alerts.lookbackSeconds, tx),
       await this.alerts.openForRule(rule.id, tx),
     ];
-    const changes = plan(rule, series, open, now);
+    const ruleNow = { id: rule.id, condition: rule.condition, forMs: rule.forDurationSeconds * 1000 };
+    const changes = planEvaluation(ruleNow, series, open, now, randomUUID);
     await this.alerts.insert(changes.inserts, tx);
     await this.alerts.update(changes.updates, tx);
     await this.alerts.insertTransitions(changes.transitions, tx);
     return changes.transitions.length;
   }
-}
-
-interface Plan {
-  inserts: AlertInsert[];
-  updates: AlertUpdate[];
-  transitions: TransitionInsert[];
-}
-
-// Applies the state machine to every series the rule sees and every alert it has open.
-function plan(rule: AlertRule, series: SeriesValue[], open: OpenAlert[], now: number): Plan {
-  const result: Plan = { inserts: [], updates: [], transitions: [] };
-  const forMs = rule.forDurationSeconds * 1000;
-  const openBySeries = new Map(open.map((alert) => [alert.seriesId, alert]));
-  const seen = new Set<number>();
-  for (const { seriesId, labels, value } of series) {
-    seen.add(seriesId);
-    const current = openBySeries.get(seriesId);
-    const prev = current && {
-      state: current.state,
-      activeAtMs: current.startsAtMs,
-      firedAtMs: current.firedAtMs ?? undefined,
-    };
-    const { next, events } = transition(prev, { holds: holds(rule.condition, value), now, forMs });
-    if (!next) continue;
-    const id = current?.id ?? randomUUID();
-    const firedAtMs = next.firedAtMs ?? null;
-    if (!current) {
-      if (next.state === 'resolved') continue;
-      result.inserts.push({
-        id,
-        ruleId: rule.id,
-        seriesId,
-        labels,
-        state: next.state,
-        value,
-        startsAtMs: now,
-        firedAtMs,
-      });
-    } else {
-      const resolvedAtMs = next.state === 'resolved' ? next.resolvedAtMs : null;
-      const resolvedBy = next.state === 'resolved' ? 'recovered' : null;
-      result.updates.push({ id, state: next.state, value, firedAtMs, resolvedAtMs, resolvedBy });
-    }
-    for (const event of events) {
-      result.transitions.push({ alertId: id, from: event.from, to: event.to, atMs: event.atMs, value });
-    }
-  }
-  // Open alerts whose series the rule no longer sees (no recent sample, or the rule's matchers changed) resolve
-  // with the last value they saw.
-  for (const alert of open) {
-    if (seen.has(alert.seriesId)) continue;
-    const prev = { state: alert.state, activeAtMs: alert.startsAtMs, firedAtMs: alert.firedAtMs ?? undefined };
-    const { events } = transition(prev, { holds: false, now, forMs });
-    result.updates.push({
-      id: alert.id,
-      state: 'resolved',
-      value: alert.value,
-      firedAtMs: alert.firedAtMs,
-      resolvedAtMs: now,
-      resolvedBy: 'recovered',
-    });
-    for (const event of events) {
-      result.transitions.push({
-        alertId: alert.id,
-        from: event.from,
-        to: event.to,
-        atMs: event.atMs,
-        value: alert.value,
-      });
-    }
-  }
-  return result;
 }

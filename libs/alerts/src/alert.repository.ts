@@ -2,51 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { SqlClient } from '@rtpm/database';
 import type { Alert, AlertFilter, AlertPage, AlertRule, Labels, ResolvedBy, Severity } from './alerts.types.js';
 import type { AlertState, OpenState } from './core/alert-state.js';
+import type { AlertInsert, AlertUpdate, OpenAlert, SeriesValue, TransitionInsert } from './core/evaluation-plan.js';
 import { rows, type Tx } from './sql-runner.js';
-
-export interface SeriesValue {
-  seriesId: number;
-  labels: Labels;
-  value: number;
-}
-
-export interface OpenAlert {
-  id: string;
-  seriesId: number;
-  labels: Labels;
-  state: OpenState;
-  value: number;
-  startsAtMs: number;
-  firedAtMs: number | null;
-}
-
-export interface AlertInsert {
-  id: string;
-  ruleId: string;
-  seriesId: number;
-  labels: Labels;
-  state: OpenState;
-  value: number;
-  startsAtMs: number;
-  firedAtMs: number | null;
-}
-
-export interface AlertUpdate {
-  id: string;
-  state: AlertState;
-  value: number;
-  firedAtMs: number | null;
-  resolvedAtMs: number | null;
-  resolvedBy: ResolvedBy | null;
-}
-
-export interface TransitionInsert {
-  alertId: string;
-  from: OpenState | 'inactive';
-  to: AlertState;
-  atMs: number;
-  value: number;
-}
 
 export interface UnpublishedTransition {
   transitionId: number;
