@@ -101,6 +101,22 @@ describe(`${PromQueryController.name} (Prometheus HTTP API)`, () => {
       });
     });
 
+    it('takes the newest sample of each window when steps are at least the lookback apart', async () => {
+      const response = await promGet(fx.api.baseUrl, 'range', {
+        query: `${G}{host="a"}`,
+        start: sec(at(0)),
+        end: sec(at(15)),
+        step: '5m',
+      });
+
+      // At 15m the sample of 9m is 6 minutes old: out of the lookback.
+      expect(response.body.data.result[0].values).toEqual([
+        [sec(at(0)), '3'],
+        [sec(at(5)), '9'],
+        [sec(at(10)), '3'],
+      ]);
+    });
+
     it('fills every step within the lookback when the step is finer than the samples', async () => {
       const response = await promGet(fx.api.baseUrl, 'range', {
         query: `${G}{host="a"}`,

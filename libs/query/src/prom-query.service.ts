@@ -7,6 +7,7 @@ import { evalScalar } from './core/scalar.js';
 import { QueryCache } from './query-cache.js';
 import { QueryError } from './query.errors.js';
 import { QueryRepository, type SeriesInfo, type StepSeries } from './query.repository.js';
+import { instantGrid } from './sql/promql.sql.js';
 import type { InstantQueryParams, PromData, QueryBody, RangeQueryParams } from './query.types.js';
 
 // The Prometheus HTTP API's query and query_range, independent of the route they are served on: controllers
@@ -93,7 +94,7 @@ export class PromQueryService {
         result: series.map((s) => ({ metric: s.labels, values: s.times.map((t, k) => promPair(t, s.values[k])) })),
       };
     }
-    const series = await this.evaluateVector(expr, { startMs: params.timeMs, stepMs: 1, steps: 1 }, params.timeoutMs);
+    const series = await this.evaluateVector(expr, instantGrid(params.timeMs), params.timeoutMs);
     return {
       resultType: 'vector',
       result: series.map((s) => ({ metric: s.labels, value: promPair(params.timeMs, s.values[0]) })),

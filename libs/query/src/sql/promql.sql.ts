@@ -20,6 +20,12 @@ export interface EvalGrid {
   steps: number;
 }
 
+// The grid of an instant query: one step, as wide as any window can be, so that every selector and function
+// takes the one-step-per-sample path.
+export function instantGrid(timeMs: number): EvalGrid {
+  return { startMs: timeMs, stepMs: 1e12, steps: 1 };
+}
+
 // A series a selector matched: its id, name and labels (read in the matching step).
 export interface SeriesInfo {
   id: number;
@@ -72,7 +78,7 @@ export function compileMatrixQuery(
   };
   return {
     sql: `SELECT r.sid AS g, array_agg(r.tms ORDER BY r.tms) AS times, array_agg(r.value ORDER BY r.tms) AS vals
-            FROM (${sampleRows(selector, rangeMs, ctx)}) r GROUP BY r.sid`,
+            FROM (${sampleRows(selector, rangeMs, ctx, false)}) r GROUP BY r.sid`,
     params: ctx.params.values,
     labels: seriesLabels(series, true),
   };
@@ -124,13 +130,15 @@ function instantSelector(vs: VectorSelector, ctx: Ctx): Relation {
   const last = steps - 1;
   const until = `least(coalesce(r.next_tms, r.tms + ${LOOKBACK_MS}), r.tms + ${LOOKBACK_MS})`;
   const lo = firstStepAtOrAfter('r.tms', start, stepMs);
-  // When steps are at least the lookback apart a sample can only serve one step: no series generation needed.
+  // When steps are at least the lookback apart, a sample can only serve one step: the newest sample per
+  // (series, step) wins, found by one flat scan and a hash aggregate, without ordering samples per series.
   const sql =
     stepMs >= LOOKBACK_MS
-      ? `SELECT r.sid AS g, s.i, r.value AS v FROM (${sampleRows(vs, LOOKBACK_MS, ctx)}) r
-           CROSS JOIN LATERAL (SELECT ${lo} AS i) s
-          WHERE s.i <= ${last} AND ${start} + s.i * ${stepMs} < ${until}`
-      : `SELECT r.sid AS g, g.i, r.value AS v FROM (${sampleRows(vs, LOOKBACK_MS, ctx)}) r
+      ? `SELECT r.sid AS g, r.i, (max(ARRAY[r.tms::float8, r.value]))[2] AS v
+           FROM (SELECT r.*, ${lo} AS i FROM (${sampleRows(vs, LOOKBACK_MS, ctx, false)}) r) r
+          WHERE r.i <= ${last} AND r.tms > ${start} + r.i * ${stepMs} - ${LOOKBACK_MS}
+          GROUP BY r.sid, r.i`
+      : `SELECT r.sid AS g, g.i, r.value AS v FROM (${sampleRows(vs, LOOKBACK_MS, ctx, true)}) r
            CROSS JOIN LATERAL generate_series(greatest(0, ${lo}),
              least(${last}, ${firstStepAtOrAfter(until, start, stepMs)} - 1)) AS g(i)`;
   return { sql, labels: seriesLabels(ctx.series.get(vs) ?? [], true) };
@@ -142,11 +150,13 @@ function rangeFunction(call: RangeFunctionCall, ctx: Ctx): Relation {
   const { stepMs, steps } = ctx.grid;
   const start = ctx.grid.startMs - vs.offsetMs;
   const lo = firstStepAtOrAfter('r.tms', start, stepMs);
+  // Only counter resets and irate look at a sample's predecessor; the rest need no per-series ordering.
+  const rows = sampleRows(vs, rangeMs, ctx, ['rate', 'increase', 'irate'].includes(call.func));
   const exploded =
     stepMs >= rangeMs
-      ? `SELECT r.*, s.i FROM (${sampleRows(vs, rangeMs, ctx)}) r CROSS JOIN LATERAL (SELECT ${lo} AS i) s
+      ? `SELECT r.*, s.i FROM (${rows}) r CROSS JOIN LATERAL (SELECT ${lo} AS i) s
           WHERE s.i <= ${steps - 1} AND r.tms > ${start} + s.i * ${stepMs} - ${rangeMs}`
-      : `SELECT r.*, g.i FROM (${sampleRows(vs, rangeMs, ctx)}) r
+      : `SELECT r.*, g.i FROM (${rows}) r
            CROSS JOIN LATERAL generate_series(greatest(0, ${lo}),
              least(${steps - 1}, ${firstStepAtOrAfter(`r.tms + ${rangeMs}`, start, stepMs)} - 1)) AS g(i)`;
   const values = rangeFunctionValueSql(call.func, { exploded, rangeMs, start, stepMs });
@@ -249,22 +259,29 @@ function arithmetic(op: BinaryExpr['op'], a: string, b: string): string {
   }
 }
 
-// Each matched series' samples in (first window start, last evaluation time], in time order, with the previous
-// and next sample of the same series. One ordered index range scan per series.
-function sampleRows(vs: VectorSelector, windowMs: number, ctx: Ctx): string {
-  const ids = (ctx.series.get(vs) ?? []).map((series) => series.id);
+// Each matched series' samples in (first window start, last evaluation time]. With neighbours: per series in
+// time order, one ordered index range scan each, with the previous and next sample (lag/lead). Without: one
+// flat scan that lets PostgreSQL pick sequential, bitmap or index access for the whole set of series.
+function sampleRows(vs: VectorSelector, windowMs: number, ctx: Ctx, neighbours: boolean): string {
+  const ids = ctx.params.add((ctx.series.get(vs) ?? []).map((series) => series.id));
   const start = ctx.grid.startMs - vs.offsetMs;
   const end = start + (ctx.grid.steps - 1) * ctx.grid.stepMs;
+  const timeRange = `m.time > ${timestampLiteral(start - windowMs)} AND m.time <= ${timestampLiteral(end)}`;
+  const tms = (time: string) => `round(date_part('epoch', ${time}) * 1000)::int8`;
+  if (!neighbours) {
+    return `SELECT m.series_id AS sid, ${tms('m.time')} AS tms, m.value,
+                   NULL::int8 AS prev_tms, NULL::float8 AS prev_value, NULL::int8 AS next_tms
+              FROM metric_samples m
+             WHERE m.series_id = ANY(${ids}::int8[]) AND ${timeRange}`;
+  }
   return `SELECT u.sid, w.tms, w.value, w.prev_tms, w.prev_value, w.next_tms
-            FROM unnest(${ctx.params.add(ids)}::int8[]) AS u(sid)
+            FROM unnest(${ids}::int8[]) AS u(sid)
             CROSS JOIN LATERAL (
-              SELECT round(date_part('epoch', m.time) * 1000)::int8 AS tms, m.value,
-                     round(date_part('epoch', lag(m.time) OVER o) * 1000)::int8 AS prev_tms,
-                     lag(m.value) OVER o AS prev_value,
-                     round(date_part('epoch', lead(m.time) OVER o) * 1000)::int8 AS next_tms
+              SELECT ${tms('m.time')} AS tms, m.value,
+                     ${tms('lag(m.time) OVER o')} AS prev_tms, lag(m.value) OVER o AS prev_value,
+                     ${tms('lead(m.time) OVER o')} AS next_tms
                 FROM metric_samples m
-               WHERE m.series_id = u.sid
-                 AND m.time > ${timestampLiteral(start - windowMs)} AND m.time <= ${timestampLiteral(end)}
+               WHERE m.series_id = u.sid AND ${timeRange}
               WINDOW o AS (ORDER BY m.time)) w`;
 }
 
