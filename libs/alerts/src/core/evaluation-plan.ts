@@ -20,15 +20,9 @@ export interface OpenAlert {
   firedAtMs: number | null;
 }
 
-export interface AlertInsert {
-  id: string;
+// A new instance: the open alert's fields plus its rule.
+export interface AlertInsert extends OpenAlert {
   ruleId: string;
-  seriesId: number;
-  labels: Record<string, string>;
-  state: OpenState;
-  value: number;
-  startsAtMs: number;
-  firedAtMs: number | null;
 }
 
 export interface AlertUpdate {
