@@ -15,7 +15,7 @@ const open = (seriesId: number, state: OpenAlert['state'], value = 90): OpenAler
   firedAtMs: state === 'firing' ? 95_000 : null,
 });
 
-function summary(seen: SeriesValue[], opened: OpenAlert[], forMs = RULE.forMs) {
+function summary(seen: SeriesValue[], opened: OpenAlert[], forMs: number = RULE.forMs) {
   let next = 0;
   const plan = planEvaluation({ ...RULE, forMs }, seen, opened, NOW, () => `new-${++next}`);
   return {
