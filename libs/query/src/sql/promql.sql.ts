@@ -131,16 +131,23 @@ function instantSelector(vs: VectorSelector, ctx: Ctx): Relation {
   const until = `least(coalesce(r.next_tms, r.tms + ${LOOKBACK_MS}), r.tms + ${LOOKBACK_MS})`;
   const lo = firstStepAtOrAfter('r.tms', start, stepMs);
   // When steps are at least the lookback apart, a sample can only serve one step: the newest sample per
-  // (series, step) wins, found by one flat scan and a hash aggregate, without ordering samples per series.
-  const sql =
-    stepMs >= LOOKBACK_MS
-      ? `SELECT r.sid AS g, r.i, (max(ARRAY[r.tms::float8, r.value]))[2] AS v
-           FROM (SELECT r.*, ${lo} AS i FROM (${sampleRows(vs, LOOKBACK_MS, ctx, false)}) r) r
-          WHERE r.i <= ${last} AND r.tms > ${start} + r.i * ${stepMs} - ${LOOKBACK_MS}
-          GROUP BY r.sid, r.i`
-      : `SELECT r.sid AS g, g.i, r.value AS v FROM (${sampleRows(vs, LOOKBACK_MS, ctx, true)}) r
-           CROSS JOIN LATERAL generate_series(greatest(0, ${lo}),
-             least(${last}, ${firstStepAtOrAfter(until, start, stepMs)} - 1)) AS g(i)`;
+  // (series, step) wins, found by one flat scan and a hash aggregate on date_bin buckets, without ordering
+  // samples per series. Bucket k of date_bin(step, time - 1ms, t_0) holds (t_k, t_k+1]: step index k + 1.
+  if (stepMs >= LOOKBACK_MS) {
+    const bucket = `date_bin('${stepMs} milliseconds'::interval, m.time - interval '1 millisecond', ${timestampLiteral(start)})`;
+    const inLookback =
+      stepMs > LOOKBACK_MS ? `AND m.time > ${bucket} + interval '${stepMs - LOOKBACK_MS} milliseconds'` : '';
+    const sql = `SELECT x.sid AS g, round((date_part('epoch', x.b) * 1000 - ${start}) / ${stepMs})::int8 + 1 AS i, x.v
+                   FROM (SELECT m.series_id AS sid, ${bucket} AS b,
+                                (max(ARRAY[date_part('epoch', m.time), m.value]))[2] AS v
+                           FROM metric_samples m
+                          WHERE ${sampleFilter(vs, LOOKBACK_MS, ctx)} ${inLookback}
+                          GROUP BY 1, 2) x`;
+    return { sql, labels: seriesLabels(ctx.series.get(vs) ?? [], true) };
+  }
+  const sql = `SELECT r.sid AS g, g.i, r.value AS v FROM (${sampleRows(vs, LOOKBACK_MS, ctx, true)}) r
+                 CROSS JOIN LATERAL generate_series(greatest(0, ${lo}),
+                   least(${last}, ${firstStepAtOrAfter(until, start, stepMs)} - 1)) AS g(i)`;
   return { sql, labels: seriesLabels(ctx.series.get(vs) ?? [], true) };
 }
 
@@ -263,17 +270,17 @@ function arithmetic(op: BinaryExpr['op'], a: string, b: string): string {
 // time order, one ordered index range scan each, with the previous and next sample (lag/lead). Without: one
 // flat scan that lets PostgreSQL pick sequential, bitmap or index access for the whole set of series.
 function sampleRows(vs: VectorSelector, windowMs: number, ctx: Ctx, neighbours: boolean): string {
-  const ids = ctx.params.add((ctx.series.get(vs) ?? []).map((series) => series.id));
-  const start = ctx.grid.startMs - vs.offsetMs;
-  const end = start + (ctx.grid.steps - 1) * ctx.grid.stepMs;
-  const timeRange = `m.time > ${timestampLiteral(start - windowMs)} AND m.time <= ${timestampLiteral(end)}`;
   const tms = (time: string) => `round(date_part('epoch', ${time}) * 1000)::int8`;
   if (!neighbours) {
     return `SELECT m.series_id AS sid, ${tms('m.time')} AS tms, m.value,
                    NULL::int8 AS prev_tms, NULL::float8 AS prev_value, NULL::int8 AS next_tms
               FROM metric_samples m
-             WHERE m.series_id = ANY(${ids}::int8[]) AND ${timeRange}`;
+             WHERE ${sampleFilter(vs, windowMs, ctx)}`;
   }
+  const ids = ctx.params.add((ctx.series.get(vs) ?? []).map((series) => series.id));
+  const start = ctx.grid.startMs - vs.offsetMs;
+  const end = start + (ctx.grid.steps - 1) * ctx.grid.stepMs;
+  const timeRange = `m.time > ${timestampLiteral(start - windowMs)} AND m.time <= ${timestampLiteral(end)}`;
   return `SELECT u.sid, w.tms, w.value, w.prev_tms, w.prev_value, w.next_tms
             FROM unnest(${ids}::int8[]) AS u(sid)
             CROSS JOIN LATERAL (
@@ -283,6 +290,15 @@ function sampleRows(vs: VectorSelector, windowMs: number, ctx: Ctx, neighbours: 
                 FROM metric_samples m
                WHERE m.series_id = u.sid AND ${timeRange}
               WINDOW o AS (ORDER BY m.time)) w`;
+}
+
+// The selector's series and the time span from the first window's start to the last evaluation time.
+function sampleFilter(vs: VectorSelector, windowMs: number, ctx: Ctx): string {
+  const ids = ctx.params.add((ctx.series.get(vs) ?? []).map((series) => series.id));
+  const start = ctx.grid.startMs - vs.offsetMs;
+  const end = start + (ctx.grid.steps - 1) * ctx.grid.stepMs;
+  return `m.series_id = ANY(${ids}::int8[])
+          AND m.time > ${timestampLiteral(start - windowMs)} AND m.time <= ${timestampLiteral(end)}`;
 }
 
 function seriesLabels(series: SeriesInfo[], keepName: boolean): Map<number, Labels> {
