@@ -1,0 +1,166 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { cleanup, envInt, freshDatabase, startApi } from './support.js';
+
+// npm run bench:query — a fixed dataset (2,000 series, one point per minute over 24 h) loaded with COPY into a
+// fresh database, then the median and p95 latency of three queries through the structured and the PromQL
+// endpoints of the built API (cache off, so every run is evaluated):
+//   Q1 one series over 24 h at 1m step; Q2 sum by (region) over the 1,000 series of one metric at 5m step;
+//   Q3 the latest value of every series of that metric.
+const RUNS = envInt('BENCH_RUNS', 30);
+const WARMUP = envInt('BENCH_WARMUP', 3);
+const SERIES_PER_METRIC = envInt('BENCH_SERIES_PER_METRIC', 1_000);
+const POINTS = 24 * 60;
+const MINUTE = 60_000;
+const METRICS = ['bench_cpu', 'bench_mem'];
+const REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1', 'ap-south-1'];
+
+async function load(db: pg.Pool, endMs: number): Promise<void> {
+  const names: string[] = [];
+  const labels: string[] = [];
+  for (const name of METRICS) {
+    for (let i = 0; i < SERIES_PER_METRIC; i++) {
+      names.push(name);
+      labels.push(JSON.stringify({ host: `host-${i}`, region: REGIONS[i % REGIONS.length] }));
+    }
+  }
+  const { rows } = await db.query<{ id: string }>(
+    `INSERT INTO metric_series (name, labels, type)
+     SELECT n, l, 'gauge' FROM unnest($1::text[], $2::jsonb[]) WITH ORDINALITY AS u(n, l, o) ORDER BY o
+     RETURNING id`,
+    [names, labels],
+  );
+  const ids = rows.map((row) => Number(row.id));
+  const startMs = endMs - (POINTS - 1) * MINUTE;
+  function* chunks(): Generator<string> {
+    for (let p = 0; p < POINTS; p++) {
+      const time = new Date(startMs + p * MINUTE).toISOString();
+      let chunk = '';
+      for (let s = 0; s < ids.length; s++) chunk += `${ids[s]}\t${time}\t${((s * 7919 + p * 104729) % 10000) / 100}\n`;
+      yield chunk;
+    }
+  }
+  const client = await db.connect();
+  try {
+    await pipeline(
+      Readable.from(chunks()),
+      client.query(copyFrom('COPY metric_samples (series_id, time, value) FROM STDIN')),
+    );
+  } finally {
+    client.release();
+  }
+  await db.query('ANALYZE metric_series');
+  await db.query('ANALYZE metric_samples');
+}
+
+// Response bodies are checked loosely: only a few fields, differently shaped per endpoint.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Body = any;
+
+interface Case {
+  name: string;
+  request: () => Promise<Response>;
+  // Sanity check of the answer, so that a fast error is never mistaken for a fast query.
+  check: (body: Body) => string | undefined;
+}
+
+async function measure(c: Case): Promise<{ median: number; p95: number }> {
+  const timings: number[] = [];
+  for (let run = 0; run < WARMUP + RUNS; run++) {
+    const started = process.hrtime.bigint();
+    const response = await c.request();
+    const body = await response.json();
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    const problem = response.status !== 200 ? `status ${response.status}: ${JSON.stringify(body)}` : c.check(body);
+    if (problem) throw new Error(`${c.name}: ${problem}`);
+    if (run >= WARMUP) timings.push(ms);
+  }
+  timings.sort((a, b) => a - b);
+  const pick = (q: number) => timings[Math.min(timings.length - 1, Math.ceil(q * timings.length) - 1)];
+  return { median: pick(0.5), p95: pick(0.95) };
+}
+
+async function main(): Promise<void> {
+  const total = METRICS.length * SERIES_PER_METRIC;
+  console.log(
+    `bench:query — ${total.toLocaleString('en-US')} series × ${POINTS} points (1/min over 24 h) = ` +
+      `${(total * POINTS).toLocaleString('en-US')} samples; ${RUNS} runs after ${WARMUP} warm-up, cache off`,
+  );
+  const databaseUrl = await freshDatabase('rtpm_bench_query');
+  const db = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+  const endMs = Math.floor(Date.now() / MINUTE) * MINUTE - MINUTE;
+  const startMs = endMs - 24 * 60 * MINUTE;
+  try {
+    const loadStarted = Date.now();
+    await load(db, endMs);
+    console.log(`loaded with COPY in ${((Date.now() - loadStarted) / 1000).toFixed(1)} s`);
+
+    const { baseUrl } = await startApi({ DATABASE_URL: databaseUrl, CACHE_TTL: '0' });
+    const post = (body: object) =>
+      fetch(`${baseUrl}/api/v1/metrics/query`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const prom = (endpoint: string, params: Record<string, string>) =>
+      fetch(`${baseUrl}/api/v1/metrics/query/${endpoint}?${new URLSearchParams(params)}`);
+    const range = { start: String(startMs / 1000), end: String(endMs / 1000) };
+    const window = { start_time: new Date(startMs).toISOString(), end_time: new Date(endMs + 1).toISOString() };
+    const expectSeries = (n: number) => (count: number) =>
+      count === n ? undefined : `expected ${n} series, got ${count}`;
+
+    const cases: Case[] = [
+      {
+        name: 'Q1 structured  one series, 24 h, 1m step',
+        request: () => post({ metric_name: 'bench_cpu', labels: { host: 'host-1' }, ...window, step: '1m' }),
+        check: (body) =>
+          expectSeries(1)(body.series.length) ??
+          (body.series[0].points.length >= POINTS - 1 ? undefined : 'too few points'),
+      },
+      {
+        name: 'Q1 PromQL      bench_cpu{host="host-1"}, 1m step',
+        request: () => prom('range', { query: 'bench_cpu{host="host-1"}', ...range, step: '60' }),
+        check: (body) => expectSeries(1)(body.data.result.length),
+      },
+      {
+        name: 'Q2 structured  sum group_by region, 5m step',
+        request: () =>
+          post({ metric_name: 'bench_cpu', ...window, step: '5m', aggregation: 'sum', group_by: ['region'] }),
+        check: (body) => expectSeries(REGIONS.length)(body.series.length),
+      },
+      {
+        name: 'Q2 PromQL      sum by (region) (bench_cpu), 5m step',
+        request: () => prom('range', { query: 'sum by (region) (bench_cpu)', ...range, step: '300' }),
+        check: (body) => expectSeries(REGIONS.length)(body.data.result.length),
+      },
+      {
+        name: 'Q3 REST        GET /metrics/latest/bench_cpu',
+        request: () => fetch(`${baseUrl}/api/v1/metrics/latest/bench_cpu`),
+        check: (body) => expectSeries(SERIES_PER_METRIC)(body.series.length),
+      },
+      {
+        name: 'Q3 PromQL      instant bench_cpu',
+        request: () => prom('instant', { query: 'bench_cpu', time: String(endMs / 1000) }),
+        check: (body) => expectSeries(SERIES_PER_METRIC)(body.data.result.length),
+      },
+    ];
+    console.log('');
+    console.log(`${'query'.padEnd(56)} ${'median'.padStart(10)} ${'p95'.padStart(10)}`);
+    for (const c of cases) {
+      const { median, p95 } = await measure(c);
+      console.log(
+        `${c.name.padEnd(56)} ${`${median.toFixed(1)} ms`.padStart(10)} ${`${p95.toFixed(1)} ms`.padStart(10)}`,
+      );
+    }
+  } finally {
+    await db.end();
+  }
+}
+
+try {
+  await main();
+} finally {
+  await cleanup();
+}
