@@ -98,3 +98,9 @@ export async function startApi(env: Record<string, string>): Promise<{ baseUrl: 
 export function rate(count: number, ms: number): string {
   return `${Math.round(count / (ms / 1000)).toLocaleString('en-US')} samples/s`;
 }
+
+// The value at quantile q (0..1) of an ascending array (nearest rank).
+export function percentile(sorted: number[], q: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
+}

@@ -66,8 +66,9 @@ export class MetricsWebSocketServer implements OnApplicationBootstrap, BeforeApp
   broadcast(room: string, event: string, data: unknown): void {
     const members = this.rooms.get(room);
     if (!members) return;
-    const text = JSON.stringify({ type: event, data });
-    for (const ws of members) if (ws.readyState === WebSocket.OPEN) ws.send(text);
+    // Encoded once for all members: ws would otherwise convert the string for every one of them.
+    const frame = Buffer.from(JSON.stringify({ type: event, data }));
+    for (const ws of members) if (ws.readyState === WebSocket.OPEN) ws.send(frame, { binary: false });
   }
 
   private readonly onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
