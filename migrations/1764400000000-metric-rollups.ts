@@ -3,8 +3,9 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 // Rollup tables (1-minute from raw samples, 1-hour from 1-minute rows) and their bookkeeping:
 // - rollup_watermarks: per resolution, every bucket before `rolled_until` has been rolled at least once;
 // - rollup_dirty_buckets: closed buckets that received samples after (or while) they were rolled. The ingest
-//   path upserts them in the statement that stores the samples, so a committed late sample always leaves a mark;
-//   `version` grows on every mark, so a rollup only clears the marks it has actually consumed.
+//   path appends a mark in the statement that stores the samples, so a committed late sample always leaves one.
+//   Marks are append-only (no upsert, so concurrent writers never wait on each other's mark) and a rollup
+//   deletes exactly the marks it read: one committed while it worked survives for the next run.
 // A BRIN index on metric_samples(time) lets a rollup read one minute without scanning a whole day partition;
 // it costs almost nothing on insert. TimescaleDB hypertables already carry a btree on time.
 export class MetricRollups1764400000000 implements MigrationInterface {
@@ -32,11 +33,13 @@ export class MetricRollups1764400000000 implements MigrationInterface {
       )`);
     await db.query(`
       CREATE TABLE IF NOT EXISTS rollup_dirty_buckets (
+        id         bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
         resolution text        NOT NULL CHECK (resolution IN ('1m', '1h')),
-        bucket     timestamptz NOT NULL,
-        version    bigint      NOT NULL DEFAULT 1,
-        PRIMARY KEY (resolution, bucket)
+        bucket     timestamptz NOT NULL
       )`);
+    await db.query(
+      `CREATE INDEX IF NOT EXISTS rollup_dirty_buckets_bucket_idx ON rollup_dirty_buckets (resolution, bucket)`,
+    );
     // Rolling starts now; samples stored before this migration are marked so that the worker rolls them too.
     await db.query(`
       INSERT INTO rollup_watermarks (resolution, rolled_until)
@@ -44,8 +47,7 @@ export class MetricRollups1764400000000 implements MigrationInterface {
       ON CONFLICT (resolution) DO NOTHING`);
     await db.query(`
       INSERT INTO rollup_dirty_buckets (resolution, bucket)
-      SELECT DISTINCT '1m', date_trunc('minute', time) FROM metric_samples WHERE time < date_trunc('minute', now())
-      ON CONFLICT DO NOTHING`);
+      SELECT DISTINCT '1m', date_trunc('minute', time) FROM metric_samples WHERE time < date_trunc('minute', now())`);
     const [{ partitioned }] = await db.query(
       `SELECT relkind = 'p' AS partitioned FROM pg_class WHERE oid = 'metric_samples'::regclass`,
     );

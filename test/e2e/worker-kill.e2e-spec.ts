@@ -45,6 +45,16 @@ describe('a rollup job killed mid-way', () => {
     });
     expect(response.status).toBe(201);
   };
+  // A worker without the periodic schedules, so that the only rollup jobs are the ones a test adds.
+  const startQuietWorker = async () => {
+    const worker = await startWorker(config);
+    for (const name of [QUEUES.rollups, QUEUES.maintenance]) {
+      const queue = queueOf(worker.app, name);
+      for (const repeatable of await queue.getRepeatableJobs()) await queue.removeRepeatableByKey(repeatable.key);
+      await queue.empty();
+    }
+    return worker;
+  };
   const state = async () => ({
     rows: await rollupRows(db as never, 'metric_rollups_1m', name),
     dirty: (
@@ -78,7 +88,7 @@ describe('a rollup job killed mid-way', () => {
     child = spawnWorker(databaseUrl, config.redis.keyPrefix);
     await waitForOutput(child, 'RTPM-WORKER-READY', 45_000);
     const producer = new Bull(QUEUES.rollups, bullRootOptions(config).url!, { prefix: bullRootOptions(config).prefix });
-    await producer.add(JOBS.rollup1m, {}, { attempts: 3 });
+    const killed = await producer.add(JOBS.rollup1m, {}, { attempts: 1 });
     const pid = await waitForBlockedRollup(db);
 
     process.kill(-child.pid!, 'SIGKILL');
@@ -89,8 +99,10 @@ describe('a rollup job killed mid-way', () => {
     await waitFor(async () => (await db.query(`SELECT 1 FROM pg_stat_activity WHERE pid = $1`, [pid])).rowCount === 0);
 
     expect(await state()).toEqual(before);
+    // Bull would hand the job to another worker once its lock expires (30 s); fail it now and retry by hand.
+    await killed.moveToFailed({ message: 'worker killed' }, true);
 
-    const retry = await startWorker(config);
+    const retry = await startQuietWorker();
     try {
       await runJob(retry.app, QUEUES.rollups, JOBS.rollup1m);
     } finally {
@@ -110,7 +122,7 @@ describe('a rollup job killed mid-way', () => {
     await blocker.connect();
     await blocker.query('BEGIN');
     await blocker.query(`SELECT * FROM metric_rollups_1m WHERE bucket = $1 FOR UPDATE`, [new Date(minute)]);
-    const worker = await startWorker(config);
+    const worker = await startQuietWorker();
     const queue = queueOf(worker.app, QUEUES.rollups);
     const job = await queue.add(JOBS.rollup1m, {}, { attempts: 1 });
     let completed = false;
@@ -129,6 +141,34 @@ describe('a rollup job killed mid-way', () => {
       { labels: { host: 'a' }, bucket: iso(minute), count: 4, sum: 33, min: 1, max: 20, last: 20 },
     ]);
     expect(completed).toBe(true);
+  });
+
+  it('keeps a late mark that commits while a rollup of its minute is running', async () => {
+    await ingest(45_000, 30);
+    const blocker = new Client({ connectionString: databaseUrl });
+    await blocker.connect();
+    await blocker.query('BEGIN');
+    await blocker.query(`SELECT * FROM metric_rollups_1m WHERE bucket = $1 FOR UPDATE`, [new Date(minute)]);
+    const worker = await startQuietWorker();
+    try {
+      const running = runJob(worker.app, QUEUES.rollups, JOBS.rollup1m);
+      await waitForBlockedRollup(db); // the job has read the marks and waits inside its transaction
+      await ingest(50_000, 40); // commits meanwhile, unseen by the running job
+      await blocker.query('ROLLBACK');
+      await blocker.end();
+      await running;
+
+      expect((await state()).rows[0]).toMatchObject({ count: 5, sum: 63, last: 30 });
+      expect((await state()).dirty).toBe(1);
+
+      await runJob(worker.app, QUEUES.rollups, JOBS.rollup1m);
+      expect(await state()).toMatchObject({
+        rows: [{ labels: { host: 'a' }, bucket: iso(minute), count: 6, sum: 103, min: 1, max: 40, last: 40 }],
+        dirty: 0,
+      });
+    } finally {
+      await worker.close();
+    }
   });
 });
 

@@ -134,8 +134,7 @@ describe(`${RollupService.name} through the worker's queues`, () => {
        SELECT DISTINCT '1m', bucket FROM metric_rollups_1m r JOIN metric_series s ON s.id = r.series_id
         WHERE s.name = $1
        UNION SELECT DISTINCT '1h', bucket FROM metric_rollups_1h r JOIN metric_series s ON s.id = r.series_id
-        WHERE s.name = $1
-       ON CONFLICT (resolution, bucket) DO UPDATE SET version = rollup_dirty_buckets.version + 1`,
+        WHERE s.name = $1`,
       [name],
     );
     await rollUp();

@@ -16,11 +16,10 @@ export const INSERT_SAMPLES_SQL = `INSERT INTO metric_samples (series_id, time, 
     FROM unnest($1::int8[], $2::int8[], $3::float8[]) AS u(s, t, v)
   ON CONFLICT (series_id, time) DO UPDATE SET value = EXCLUDED.value`;
 
-// Version bumps let the rollup tell a mark it consumed from one set again while it worked (libs/rollups).
+// Append-only marks, read and cleared by the rollup worker (libs/rollups): no upsert, so no writer waits on another.
 const MARK_LATE_MINUTES_CTE = `WITH late AS (
-  INSERT INTO rollup_dirty_buckets AS d (resolution, bucket)
-  SELECT '1m', timestamptz 'epoch' + m * interval '1 millisecond' FROM unnest($4::int8[]) AS m ORDER BY 2
-  ON CONFLICT (resolution, bucket) DO UPDATE SET version = d.version + 1)
+  INSERT INTO rollup_dirty_buckets (resolution, bucket)
+  SELECT '1m', timestamptz 'epoch' + m * interval '1 millisecond' FROM unnest($4::int8[]) AS m)
 `;
 
 // Distinct starts (epoch ms, ascending) of the minutes before the current one that the samples fall in.

@@ -3,9 +3,9 @@ import { SqlClient } from '@rtpm/database';
 import type { PoolClient } from 'pg';
 import type { Resolution } from './core/resolution.js';
 
-export interface DirtyBucket {
+export interface DirtyMark {
+  id: string;
   bucketMs: number;
-  version: string;
 }
 
 export interface AggregatedRow {
@@ -118,34 +118,27 @@ export class RollupRepository {
 
   // Marks before `untilMs`, oldest first. Must be read before the rollup statements: their (later) snapshots
   // then contain every sample whose mark is read here.
-  async dirtyBuckets(tx: PoolClient, resolution: Resolution, untilMs: number, limit: number): Promise<DirtyBucket[]> {
-    const { rows } = await tx.query<{ ms: string; version: string }>(
-      `SELECT (extract(epoch FROM bucket) * 1000)::int8 AS ms, version::text
-         FROM rollup_dirty_buckets WHERE resolution = $1 AND bucket < $2 ORDER BY bucket LIMIT $3`,
+  async dirtyMarks(tx: PoolClient, resolution: Resolution, untilMs: number, limit: number): Promise<DirtyMark[]> {
+    const { rows } = await tx.query<{ id: string; ms: string }>(
+      `SELECT id::text, (extract(epoch FROM bucket) * 1000)::int8 AS ms
+         FROM rollup_dirty_buckets WHERE resolution = $1 AND bucket < $2 ORDER BY bucket, id LIMIT $3`,
       [resolution, new Date(untilMs), limit],
     );
-    return rows.map((row) => ({ bucketMs: Number(row.ms), version: row.version }));
+    return rows.map((row) => ({ id: row.id, bucketMs: Number(row.ms) }));
   }
 
   async markDirty(tx: PoolClient, resolution: Resolution, bucketsMs: number[]): Promise<void> {
     if (bucketsMs.length === 0) return;
     await tx.query(
-      `INSERT INTO rollup_dirty_buckets AS d (resolution, bucket)
-       SELECT $1, b FROM unnest($2::timestamptz[]) AS b ORDER BY b
-       ON CONFLICT (resolution, bucket) DO UPDATE SET version = d.version + 1`,
+      `INSERT INTO rollup_dirty_buckets (resolution, bucket) SELECT $1, b FROM unnest($2::timestamptz[]) AS b`,
       [resolution, bucketsMs.map((ms) => new Date(ms))],
     );
   }
 
-  // Clears only the marks as they were read: a mark bumped meanwhile by a concurrent late write survives.
-  async clearDirty(tx: PoolClient, resolution: Resolution, consumed: DirtyBucket[]): Promise<void> {
+  // Deletes exactly the marks that were read: one committed meanwhile by a late write survives for the next run.
+  async clearDirty(tx: PoolClient, consumed: DirtyMark[]): Promise<void> {
     if (consumed.length === 0) return;
-    await tx.query(
-      `DELETE FROM rollup_dirty_buckets d
-        USING unnest($2::timestamptz[], $3::int8[]) AS c(bucket, version)
-        WHERE d.resolution = $1 AND d.bucket = c.bucket AND d.version = c.version`,
-      [resolution, consumed.map((d) => new Date(d.bucketMs)), consumed.map((d) => d.version)],
-    );
+    await tx.query(`DELETE FROM rollup_dirty_buckets WHERE id = ANY($1::int8[])`, [consumed.map((d) => d.id)]);
   }
 
   async roll(tx: PoolClient, resolution: Resolution, fromMs: number, toMs: number): Promise<number> {

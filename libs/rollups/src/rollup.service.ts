@@ -61,20 +61,19 @@ export class RollupService {
           ? closedUntil(nowMs, ROLLUP_GRACE_MS, '1m')
           : bucketStart(await this.rollups.watermark(tx, '1m'), '1h');
       const targetMs = Math.max(fromMs, Math.min(closedMs, fromMs + MAX_SPAN_MS[resolution]));
-      const dirty = await this.rollups.dirtyBuckets(tx, resolution, targetMs, MAX_DIRTY_PER_STEP);
+      const dirty = await this.rollups.dirtyMarks(tx, resolution, targetMs, MAX_DIRTY_PER_STEP);
 
       let rows = targetMs > fromMs ? await this.rollups.roll(tx, resolution, fromMs, targetMs) : 0;
       const size = RESOLUTION_MS[resolution];
-      const rebuilt = dirty.filter((d) => d.bucketMs < fromMs);
-      for (const bucket of rebuilt)
-        rows += await this.rollups.roll(tx, resolution, bucket.bucketMs, bucket.bucketMs + size);
+      // Marks inside [fromMs, targetMs) are covered by the range just rolled.
+      const rebuilt = [...new Set(dirty.map((d) => d.bucketMs).filter((ms) => ms < fromMs))];
+      for (const bucketMs of rebuilt) rows += await this.rollups.roll(tx, resolution, bucketMs, bucketMs + size);
       if (resolution === '1m') {
         // A re-rolled minute changes its hour, which may already be rolled.
-        const hours = [...new Set(rebuilt.map((d) => bucketStart(d.bucketMs, '1h')))];
-        await this.rollups.markDirty(tx, '1h', hours);
+        await this.rollups.markDirty(tx, '1h', [...new Set(rebuilt.map((ms) => bucketStart(ms, '1h')))]);
       }
       await this.rollups.setWatermark(tx, resolution, targetMs);
-      await this.rollups.clearDirty(tx, resolution, dirty);
+      await this.rollups.clearDirty(tx, dirty);
       return {
         resolution,
         fromMs,
