@@ -28,34 +28,45 @@ export class AlertEvaluatorService {
     private readonly alerts: AlertRepository,
   ) {}
 
-  // Runs until no rule is due or the budget is spent (the next tick carries on).
+  // Runs until no rule is due or the budget is spent (the next tick carries on). WORKER_CONCURRENCY rules are
+  // evaluated at once, each in its own transaction: the work is round trips to PostgreSQL, not CPU.
   async evaluateDue(budgetMs = 10_000): Promise<EvaluationRound> {
     const round: EvaluationRound = { evaluated: 0, failed: 0, transitions: 0 };
     const tried: string[] = [];
     const deadline = Date.now() + budgetMs;
-    while (Date.now() < deadline) {
-      let ruleId: string | undefined;
-      try {
-        const outcome = await this.sql.transaction(async (tx) => {
-          const rule = await this.rules.claimDue(tried, tx);
-          if (!rule) return undefined;
-          ruleId = rule.id;
-          const transitions = await this.evaluate(rule, tx);
-          await this.rules.scheduleNext(rule.id, tx);
-          return transitions;
-        });
-        if (outcome === undefined) break;
-        round.evaluated++;
-        round.transitions += outcome;
-      } catch (error) {
-        // One broken rule must not stop the others: it is retried at the next tick.
-        if (ruleId === undefined) throw error;
-        round.failed++;
-        this.logger.error(`Evaluating alert rule ${ruleId} failed: ${(error as Error).message}`);
+    const lane = async () => {
+      while (Date.now() < deadline) {
+        const ruleId = await this.evaluateNext(tried, round);
+        if (ruleId === undefined) return;
+        tried.push(ruleId);
       }
-      if (ruleId) tried.push(ruleId);
-    }
+    };
+    await Promise.all(Array.from({ length: this.config.worker.concurrency }, lane));
     return round;
+  }
+
+  // Claims and evaluates one due rule; returns its id, or undefined when none is due.
+  private async evaluateNext(tried: string[], round: EvaluationRound): Promise<string | undefined> {
+    let ruleId: string | undefined;
+    try {
+      const transitions = await this.sql.transaction(async (tx) => {
+        const rule = await this.rules.claimDue(tried, tx);
+        if (!rule) return 0;
+        ruleId = rule.id;
+        const count = await this.evaluate(rule, tx);
+        await this.rules.scheduleNext(rule.id, tx);
+        return count;
+      });
+      if (ruleId === undefined) return undefined;
+      round.evaluated++;
+      round.transitions += transitions;
+    } catch (error) {
+      // One broken rule must not stop the others: it is retried at the next tick.
+      if (ruleId === undefined) throw error;
+      round.failed++;
+      this.logger.error(`Evaluating alert rule ${ruleId} failed: ${(error as Error).message}`);
+    }
+    return ruleId;
   }
 
   private async evaluate(rule: AlertRule, tx: Tx): Promise<number> {
