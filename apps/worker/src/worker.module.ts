@@ -3,8 +3,10 @@ import { TerminusModule } from '@nestjs/terminus';
 import { AppConfig, ConfigModule } from '@rtpm/config';
 import { DatabaseModule } from '@rtpm/database';
 import { JobsModule } from '@rtpm/jobs';
+import { PrometheusEndpointModule } from '@rtpm/observability';
 import { RollupsModule } from '@rtpm/rollups';
 import { StorageModule } from '@rtpm/storage';
+import { AlertsWorkerModule } from './alerts/alerts-worker.module.js';
 import { QueueDashboard } from './admin/queue-dashboard.js';
 import { RedisHealthIndicator } from './health/redis.health.js';
 import { WorkerHealthController } from './health/worker-health.controller.js';
@@ -26,9 +28,11 @@ export class WorkerModule {
         ConfigModule.forRoot(config),
         DatabaseModule,
         TerminusModule,
+        PrometheusEndpointModule,
         JobsModule,
         RollupsModule,
         StorageModule,
+        AlertsWorkerModule,
       ],
       controllers: [WorkerHealthController],
       providers: [
