@@ -5,7 +5,7 @@ import { publishAlertEvent, RealtimeHub, type AlertEvent } from '@rtpm/realtime'
 import { startApi, type RunningApp } from '../support/api-server.js';
 import { postJson } from '../support/http.js';
 import { uniqueMetricName } from '../support/names.js';
-import { IoProbe, sleep, WsProbe, type RealtimeProbe } from '../support/realtime-clients.js';
+import { IoProbe, sleep, waitFor, WsProbe, type RealtimeProbe } from '../support/realtime-clients.js';
 import { testConfig } from '../support/test-config.js';
 
 // Two API replicas sharing Redis, as behind a load balancer: what is ingested through one reaches clients of both.
@@ -279,12 +279,4 @@ function alertFixture(): AlertEvent {
     starts_at: new Date().toISOString(),
     annotations: {},
   };
-}
-
-async function waitFor(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await sleep(20);
-  }
 }
