@@ -3,6 +3,7 @@ import { AlertTickProcessor } from '../../apps/worker/src/alerts/alert-tick.proc
 import { AlertEvents, AlertingWorld, eventually, WebhookReceiver } from '../support/alerting.js';
 import { getJson, postJson } from '../support/http.js';
 import { uniqueMetricName } from '../support/names.js';
+import { WsProbe } from '../support/realtime-clients.js';
 
 // A real API and a real worker (Bull queues on Redis) on a database of this file's own; rules evaluate every
 // second. Each test makes its own metric and rule.
@@ -124,6 +125,23 @@ describe(`${AlertTickProcessor.name} (alert lifecycle)`, () => {
 
     expect(firing).toMatchObject({ state: 'firing', value: 3, labels: {} });
     expect((await world.transitions(id)).map((t) => `${t.from_state}->${t.to_state}`)).toEqual(['inactive->firing']);
+  });
+
+  it('reaches a dashboard subscribed to alerts on the API WebSocket, from the worker, once per transition', async () => {
+    const metric = uniqueMetricName('ws_alert');
+    const dashboard = await WsProbe.open(world.api.baseUrl);
+    await dashboard.request('subscribe', { subscription: 'alerts' });
+    await world.ingest(metric, 9, { host: 'ws' });
+    const { id } = await world.createRule(rule(metric, { condition: '> 5', threshold: 5, for_duration: 0 }));
+
+    const firing = await dashboard.next('alert', (data) => data.rule_id === id && data.state === 'firing', 10_000);
+    await world.ingest(metric, 1, { host: 'ws' });
+    const resolved = await dashboard.next('alert', (data) => data.rule_id === id && data.state === 'resolved', 10_000);
+    dashboard.close();
+
+    expect(firing.data).toMatchObject({ rule_name: `High ${metric}`, labels: { host: 'ws' }, value: 9 });
+    expect(resolved.data).toMatchObject({ id: firing.data.id, value: 1, resolved_at: expect.any(String) });
+    expect(dashboard.messages.filter((m) => m.type === 'alert' && m.data.rule_id === id)).toHaveLength(2);
   });
 
   it('resolves by hand (404 unknown, 409 twice), and a still-breaching series opens a new instance', async () => {
