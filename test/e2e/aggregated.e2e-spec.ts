@@ -1,14 +1,19 @@
 import { JOBS, QUEUES } from '@rtpm/jobs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AggregatedController } from '../../apps/api/src/rollups/aggregated.controller.js';
+import { runMigrations } from '@rtpm/database';
 import { startApi, startWorker, type RunningApp } from '../support/api-server.js';
 import { getJson, postJson } from '../support/http.js';
 import { uniqueMetricName } from '../support/names.js';
 import { SampleStore } from '../support/sample-store.js';
-import { HOUR, MINUTE, runJob } from '../integration/worker/job-helpers.js';
+import { testConfig } from '../support/test-config.js';
+import { createFreshDatabase, dropDatabase } from '../support/test-database.js';
+import { HOUR, MINUTE, queueOf, runJob } from '../integration/worker/job-helpers.js';
 
-// GET /api/v1/metrics/aggregated: rolled buckets from the rollup tables, the open tail from raw samples.
+// GET /api/v1/metrics/aggregated: rolled buckets from the rollup tables, the open tail from raw samples. A database
+// and queue prefix of its own, with no periodic jobs: rollups happen exactly when a test runs one.
 describe(AggregatedController.name, () => {
+  let databaseUrl: string;
   let api: RunningApp;
   let worker: RunningApp;
   let store: SampleStore;
@@ -37,9 +42,17 @@ describe(AggregatedController.name, () => {
   });
 
   beforeAll(async () => {
-    api = await startApi();
-    worker = await startWorker();
-    store = new SampleStore();
+    databaseUrl = await createFreshDatabase();
+    const config = testConfig({ DATABASE_URL: databaseUrl, REDIS_KEY_PREFIX: `${testConfig().redis.keyPrefix}agg:` });
+    await runMigrations(config);
+    api = await startApi(config);
+    worker = await startWorker(config);
+    for (const name of [QUEUES.rollups, QUEUES.maintenance]) {
+      const queue = queueOf(worker.app, name);
+      for (const repeatable of await queue.getRepeatableJobs()) await queue.removeRepeatableByKey(repeatable.key);
+      await queue.empty();
+    }
+    store = new SampleStore(databaseUrl);
     const response = await postJson(api.baseUrl, '/api/v1/metrics/batch', {
       metrics: [
         sample('a', m5 + 10_000, 1),
@@ -59,6 +72,7 @@ describe(AggregatedController.name, () => {
     await worker?.close();
     await api?.close();
     await store?.close();
+    if (databaseUrl) await dropDatabase(databaseUrl);
   });
 
   it('answers 1m buckets from the rollups plus the open minute from raw samples', async () => {
@@ -130,6 +144,30 @@ describe(AggregatedController.name, () => {
     });
     expect(response.status).toBe(200);
     expect(response.body.series).toEqual([{ labels: { host: 'a' }, points: [point(hour, value, 3, 15, 1, 9)] }]);
+  });
+
+  it('includes a late sample at once, before its minute and hour are re-rolled', async () => {
+    const dirty = async () =>
+      (await store.pool.query(`SELECT count(*)::int AS n FROM rollup_dirty_buckets WHERE bucket = $1`, [new Date(m5)]))
+        .rows[0].n;
+    const expectB = async () => {
+      const range = { metric_name: name, host: 'b', aggregation: 'max', end: String(Date.now() / 1000) };
+      const minutes = await aggregated({ ...range, resolution: '1m', start: String(m5 / 1000) });
+      const hours = await aggregated({ ...range, resolution: '1h', start: String(hour / 1000) });
+      expect(minutes.body.series).toEqual([{ labels: { host: 'b' }, points: [point(m5, 8, 2, 10, 2, 8)] }]);
+      expect(hours.body.series).toEqual([{ labels: { host: 'b' }, points: [point(hour, 8, 2, 10, 2, 8)] }]);
+    };
+    const late = await postJson(api.baseUrl, '/api/v1/metrics/batch', { metrics: [sample('b', m5 + 40_000, 8)] });
+    expect(late.status).toBe(201);
+
+    expect(await dirty()).toBe(1);
+    await expectB();
+    expect(await dirty()).toBe(1);
+
+    await runJob(worker.app, QUEUES.rollups, JOBS.rollup1m);
+    await runJob(worker.app, QUEUES.rollups, JOBS.rollup1h);
+    expect(await dirty()).toBe(0);
+    await expectB();
   });
 
   it.each([

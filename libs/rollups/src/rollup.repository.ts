@@ -52,31 +52,48 @@ const ROLL_1H_SQL = `
    GROUP BY 1, 2
   ${UPSERT_TAIL}`;
 
-// Bucket statistics for the aggregated endpoint, per series and bucket of $5 ('minute' or 'hour'): rolled 1h
-// buckets (hour resolution only) before the 1h watermark, rolled 1m buckets before the 1m watermark, and the
-// not-yet-rolled tail straight from raw samples. The three ranges are disjoint because the 1h watermark never
-// passes the 1m one.
+// Bucket statistics for the aggregated endpoint, per series and bucket of $5 ('minute' or 'hour'), as sub-bucket
+// parts merged at the end: rolled 1h rows (hour resolution) before the 1h watermark, rolled 1m rows before the 1m
+// watermark, raw samples from the 1m watermark on (the open tail). Buckets marked dirty by late samples and not
+// yet re-rolled are answered one level down (a dirty minute from raw samples, a dirty hour from its minutes), so
+// a committed sample shows at once. The parts are disjoint: the 1h watermark never passes the 1m one.
 const AGGREGATED_SQL = `
   WITH s AS (
     SELECT id, labels FROM metric_series WHERE name = $1 AND labels @> $2::jsonb ORDER BY id LIMIT $6
   ), w AS (
     SELECT coalesce((SELECT rolled_until FROM rollup_watermarks WHERE resolution = '1m'), '-infinity') AS m1,
            coalesce((SELECT rolled_until FROM rollup_watermarks WHERE resolution = '1h'), '-infinity') AS h1
+  ), dm AS (
+    SELECT DISTINCT d.bucket FROM rollup_dirty_buckets d, w
+     WHERE d.resolution = '1m' AND d.bucket >= $3 AND d.bucket < least($4, w.m1)
+  ), dh AS (
+    SELECT DISTINCT x.hour FROM w, (
+      SELECT bucket AS hour FROM rollup_dirty_buckets WHERE resolution = '1h' AND bucket >= $3 AND bucket < $4
+      UNION SELECT date_trunc('hour', bucket, 'UTC') FROM dm) x
+     WHERE $5 = 'hour' AND x.hour < w.h1
   ), parts AS (
     SELECT r.series_id, r.bucket AS sub, r.count, r.sum, r.min, r.max, r.last
       FROM metric_rollups_1h r, w
      WHERE $5 = 'hour' AND r.series_id IN (SELECT id FROM s) AND r.bucket >= $3 AND r.bucket < least($4, w.h1)
+       AND r.bucket NOT IN (SELECT hour FROM dh)
     UNION ALL
     SELECT r.series_id, r.bucket, r.count, r.sum, r.min, r.max, r.last
       FROM metric_rollups_1m r, w
-     WHERE r.series_id IN (SELECT id FROM s)
-       AND r.bucket >= CASE WHEN $5 = 'hour' THEN greatest($3, w.h1) ELSE $3 END
-       AND r.bucket < least($4, w.m1)
+     WHERE r.series_id IN (SELECT id FROM s) AND r.bucket >= $3 AND r.bucket < least($4, w.m1)
+       AND (r.bucket >= CASE WHEN $5 = 'hour' THEN greatest($3, w.h1) ELSE $3 END
+            OR date_trunc('hour', r.bucket, 'UTC') IN (SELECT hour FROM dh))
+       AND r.bucket NOT IN (SELECT bucket FROM dm)
     UNION ALL
     SELECT m.series_id, date_trunc('minute', m.time, 'UTC'), count(*), sum(m.value), min(m.value), max(m.value),
            (array_agg(m.value ORDER BY m.time DESC))[1]
       FROM metric_samples m, w
      WHERE m.series_id IN (SELECT id FROM s) AND m.time >= greatest($3, w.m1) AND m.time < $4
+     GROUP BY 1, 2
+    UNION ALL
+    SELECT m.series_id, dm.bucket, count(*), sum(m.value), min(m.value), max(m.value),
+           (array_agg(m.value ORDER BY m.time DESC))[1]
+      FROM dm JOIN metric_samples m ON m.time >= dm.bucket AND m.time < dm.bucket + interval '1 minute'
+     WHERE m.series_id IN (SELECT id FROM s)
      GROUP BY 1, 2
   )
   SELECT s.id::text AS series_id, s.labels,
