@@ -130,6 +130,18 @@ function instantSelector(vs: VectorSelector, ctx: Ctx): Relation {
   const last = steps - 1;
   const until = `least(coalesce(r.next_tms, r.tms + ${LOOKBACK_MS}), r.tms + ${LOOKBACK_MS})`;
   const lo = firstStepAtOrAfter('r.tms', start, stepMs);
+  // One evaluation time (instant queries, alert rules): the newest sample per series by an index probe each.
+  if (steps === 1) {
+    const ids = ctx.params.add((ctx.series.get(vs) ?? []).map((series) => series.id));
+    const sql = `SELECT u.sid AS g, 0::int8 AS i, l.value AS v
+                   FROM unnest(${ids}::int8[]) AS u(sid)
+                   CROSS JOIN LATERAL (
+                     SELECT m.value FROM metric_samples m
+                      WHERE m.series_id = u.sid AND m.time > ${timestampLiteral(start - LOOKBACK_MS)}
+                        AND m.time <= ${timestampLiteral(start)}
+                      ORDER BY m.time DESC LIMIT 1) l`;
+    return { sql, labels: seriesLabels(ctx.series.get(vs) ?? [], true) };
+  }
   // When steps are at least the lookback apart, a sample can only serve one step: the newest sample per
   // (series, step) wins, found by one flat scan and a hash aggregate on date_bin buckets, without ordering
   // samples per series. Bucket k of date_bin(step, time - 1ms, t_0) holds (t_k, t_k+1]: step index k + 1.
