@@ -9,6 +9,7 @@ import { COALESCE_INTERVAL_MS, SLOW_CONSUMER_LIMIT_BYTES, realtimeChannels } fro
 import type { AlertEvent, MetricUpdate, MetricUpdateBatch, SubscriptionRequest } from './realtime.types.js';
 
 export const ALERTS_ROOM = 'alerts';
+const SUBSCRIBE_WAIT_MS = 2_000;
 
 // Delivers one event to every member of a room on one transport (Socket.IO rooms, the raw ws server's sets).
 export interface RealtimeSink {
@@ -45,12 +46,20 @@ export class RealtimeHub implements OnModuleInit, OnModuleDestroy {
     this.subscriber = new Redis(this.config.redis.url, { maxRetriesPerRequest: null });
     this.subscriber.on('error', (error) => this.logger.warn(`Redis subscriber: ${error.message}`));
     this.subscriber.on('message', (channel: string, text: string) => this.onMessage(channel, text));
-    await this.subscriber.subscribe(this.channels.metrics, this.channels.alerts);
+    const subscribed = this.subscriber.subscribe(this.channels.metrics, this.channels.alerts).catch((error: Error) => {
+      this.logger.warn(`Realtime updates unavailable until Redis answers: ${error.message}`);
+    });
+    // Serve updates from the first request when Redis is up; without Redis the API still starts (ioredis
+    // subscribes once it connects).
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([subscribed, new Promise((resolve) => (timer = setTimeout(resolve, SUBSCRIBE_WAIT_MS)))]);
+    clearTimeout(timer);
   }
 
-  async onModuleDestroy(): Promise<void> {
+  onModuleDestroy(): void {
     clearTimeout(this.flushTimer);
-    await this.subscriber?.quit().catch(() => this.subscriber?.disconnect());
+    // Nothing to flush on a subscriber connection, and QUIT would wait for a Redis that may be down.
+    this.subscriber?.disconnect();
   }
 
   addSink(sink: RealtimeSink): void {
