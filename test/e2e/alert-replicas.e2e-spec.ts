@@ -95,6 +95,8 @@ describe(`${AlertEvaluatorService.name} (replicas and restarts)`, () => {
     const history = await world.transitions(id);
     expect(history.map((t) => `${t.from_state}->${t.to_state}`)).toEqual(['inactive->pending', 'pending->firing']);
     expect(history[1].at.getTime() - Date.parse(pending.starts_at)).toBeGreaterThanOrEqual(4_000);
+    // Published after the commit, by the worker's outbox: wait for it, then check nothing came twice.
+    await eventually(async () => (events.forRule(id).length >= 2 ? true : undefined));
     expect(events.forRule(id).map((e) => e.state)).toEqual(['pending', 'firing']);
     await world.stop(worker);
   });

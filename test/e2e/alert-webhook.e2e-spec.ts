@@ -32,7 +32,13 @@ describe(WebhookProcessor.name, () => {
     const failing = uniqueMetricName('flaky');
     const healthy = uniqueMetricName('steady');
     let failures = 0;
-    webhook.respond = (body) => (body.groupLabels.alertname === failing && failures++ < 2 ? 503 : 200);
+    // The first rule's receiver fails (at least twice) until the second rule's notification has gone through.
+    webhook.respond = (body) => {
+      const failingNow = failures < 2 || webhook.delivered(healthy).length === 0;
+      if (body.groupLabels.alertname !== failing || !failingNow) return 200;
+      failures++;
+      return 503;
+    };
     await world.ingest(failing, 5);
     const flaky = await world.createRule(rule(failing, failing));
 
@@ -48,13 +54,14 @@ describe(WebhookProcessor.name, () => {
     const delivered = await eventually(async () => {
       const bodies = webhook.delivered(failing);
       return bodies.length === 1 ? bodies : undefined;
-    });
+    }, 40_000);
     const attempts = webhook.requests.filter((r) => r.body.groupLabels.alertname === failing);
-    expect(attempts.map((r) => r.status)).toEqual([503, 503, 200]);
+    expect(attempts.length).toBeGreaterThanOrEqual(3);
+    expect(attempts.map((r) => r.status)).toEqual([...Array(attempts.length - 1).fill(503), 200]);
     // Each attempt carries the same notification.
-    expect(attempts[0].body).toEqual(attempts[2].body);
+    expect(attempts[0].body).toEqual(attempts.at(-1)!.body);
     expect(delivered[0]).toMatchObject({ status: 'firing', alerts: [{ status: 'firing' }] });
-    expect(attempts[2].headers['content-type']).toBe('application/json');
+    expect(attempts.at(-1)!.headers['content-type']).toBe('application/json');
     const flakyAlerts = (await getJson(world.api.baseUrl, `/api/v1/alerts/active?rule_id=${flaky.id}`)).body;
     expect(flakyAlerts.total).toBe(1);
   });
