@@ -10,6 +10,7 @@ import { LOOKBACK_MS } from '../core/prom-params.js';
 import { evalScalar } from '../core/scalar.js';
 import { QueryError } from '../query.errors.js';
 import type { Labels } from '../query.types.js';
+import { arithmetic, comparison, isComparison } from './operators.sql.js';
 import { rangeFunctionValueSql } from './range-functions.sql.js';
 import { floatLiteral, SqlParams, timestampLiteral } from './sql-params.js';
 
@@ -245,37 +246,6 @@ function binary(expr: BinaryExpr, ctx: Ctx): Relation {
     sql: `SELECT g, i, ${arithmetic(expr.op, a, b)} AS v FROM (${child.sql}) c`,
     labels: dropName(child.labels),
   };
-}
-
-function isComparison(op: BinaryExpr['op']): boolean {
-  return ['==', '!=', '>', '<', '>=', '<='].includes(op);
-}
-
-// Go semantics: every comparison with NaN is false except !=. (PostgreSQL orders NaN above all numbers.)
-function comparison(op: BinaryExpr['op'], a: string, b: string, scalar: number): string {
-  if (Number.isNaN(scalar)) return op === '!=' ? 'true' : 'false';
-  if (op === '!=') return `(v = 'NaN'::float8 OR ${a} <> ${b})`;
-  const sqlOp = op === '==' ? '=' : op;
-  return `(v <> 'NaN'::float8 AND ${a} ${sqlOp} ${b})`;
-}
-
-// Go float64 arithmetic where PostgreSQL would raise: x/0 is ±Inf or NaN, % is math.Mod, ^ is math.Pow.
-function arithmetic(op: BinaryExpr['op'], a: string, b: string): string {
-  const nan = `'NaN'::float8`;
-  switch (op) {
-    case '/':
-      return `CASE WHEN ${b} <> 0 OR ${b} = ${nan} THEN ${a} / ${b} WHEN ${a} = ${nan} OR ${a} = 0 THEN ${nan}
-                   WHEN ${a} > 0 THEN 'Infinity'::float8 ELSE '-Infinity'::float8 END`;
-    case '%':
-      return `CASE WHEN ${b} = 0 OR ${a} = ${nan} OR ${b} = ${nan} OR abs(${a}) = 'Infinity'::float8 THEN ${nan}
-                   WHEN abs(${b}) = 'Infinity'::float8 THEN ${a} ELSE ${a} - ${b} * trunc(${a} / ${b}) END`;
-    case '^':
-      return `CASE WHEN ${b} = 0 THEN 1::float8 WHEN ${a} = ${nan} OR ${b} = ${nan} THEN ${nan}
-                   WHEN ${a} = 0 AND ${b} < 0 THEN 'Infinity'::float8
-                   WHEN ${a} < 0 AND ${b} <> trunc(${b}) THEN ${nan} ELSE power(${a}, ${b}) END`;
-    default:
-      return `(${a} ${op} ${b})`;
-  }
 }
 
 // Each matched series' samples in (first window start, last evaluation time]. With neighbours: per series in
