@@ -4,6 +4,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { AppConfig } from '@rtpm/config';
 import type { LogLevel } from '@nestjs/common';
 import { ApiModule } from './api.module.js';
+import { registerProtobufBody } from './prometheus/protobuf-body.js';
 import { RealtimeIoAdapter } from './realtime/realtime-io.adapter.js';
 
 // Builds the API application (used by main.ts and by the tests, which listen on a random port).
@@ -14,6 +15,7 @@ export async function createApiApp(config: AppConfig, logger: LogLevel[] | false
     { logger },
   );
   app.enableShutdownHooks();
+  registerProtobufBody(app, config.http.bodyLimitBytes);
   app.useWebSocketAdapter(new RealtimeIoAdapter(app, config));
   const document = SwaggerModule.createDocument(
     app,
