@@ -13,6 +13,7 @@ import { MetricCatalogController } from './metrics/metric-catalog.controller.js'
 import { SampleParser } from './metrics/sample.parser.js';
 import { RealtimeApiModule } from './realtime/realtime-api.module.js';
 import { PromQueryController } from './query/prom-query.controller.js';
+import { PrometheusApiController } from './prometheus/prometheus-api.controller.js';
 import { RemoteWriteController } from './prometheus/remote-write.controller.js';
 import { RollupsApiModule } from './rollups/rollups-api.module.js';
 import { StructuredQueryController } from './query/structured-query.controller.js';
@@ -38,6 +39,7 @@ export class ApiModule {
         StructuredQueryController,
         PromQueryController,
         RemoteWriteController,
+        PrometheusApiController,
         HealthController,
       ],
       providers: [SampleParser, { provide: APP_FILTER, useClass: ApiExceptionFilter }],

@@ -22,5 +22,6 @@ export {
   type MetricType,
   type SampleInput,
 } from './metrics.types.js';
+export { type SeriesLookup, type SeriesMetadataRow } from './series-lookup.repository.js';
 export { INSERT_SAMPLES_SQL } from './sample.repository.js';
 export { mergeLastWriteWins } from './sample-writer.js';

@@ -3,6 +3,7 @@ import { isTransientDatabaseError } from '@rtpm/database';
 import { MetricsError } from './metrics.errors.js';
 import type { CatalogEntry, Labels, LatestSample } from './metrics.types.js';
 import { SampleRepository } from './sample.repository.js';
+import { SeriesLookupRepository, type SeriesLookup, type SeriesMetadataRow } from './series-lookup.repository.js';
 import { SeriesRepository } from './series.repository.js';
 
 // Reads that belong to the write model: what metrics exist, and each series' newest sample.
@@ -11,7 +12,25 @@ export class MetricCatalogService {
   constructor(
     private readonly series: SeriesRepository,
     private readonly samples: SampleRepository,
+    private readonly lookup: SeriesLookupRepository,
   ) {}
+
+  // The Prometheus metadata endpoints' reads: series, label names and values matching selectors.
+  findSeries(lookup: SeriesLookup): Promise<{ name: string; labels: Labels }[]> {
+    return unavailableOnOutage(() => this.lookup.series(lookup));
+  }
+
+  labelNames(lookup: SeriesLookup): Promise<string[]> {
+    return unavailableOnOutage(() => this.lookup.labelNames(lookup));
+  }
+
+  labelValues(label: string, lookup: SeriesLookup): Promise<string[]> {
+    return unavailableOnOutage(() => this.lookup.labelValues(label, lookup));
+  }
+
+  metadata(metric: string | undefined, limit: number): Promise<SeriesMetadataRow[]> {
+    return unavailableOnOutage(() => this.lookup.metadata(metric, limit));
+  }
 
   catalog(): Promise<CatalogEntry[]> {
     return unavailableOnOutage(() => this.series.catalog());

@@ -1,0 +1,128 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res, UseFilters } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { MetricCatalogService } from '@rtpm/metrics';
+import { PromQueryService, type RawParams } from '@rtpm/query';
+import type { FastifyReply } from 'fastify';
+import { PromApiExceptionFilter } from '../query/prom-api-exception.filter.js';
+import { sendQueryBody } from '../query/query-body.js';
+import { mergeParams, parseLimit, parseLookup } from './prom-metadata.params.js';
+
+// A Prometheus version new enough for Grafana to use labels?match[] and the metadata API; no `features`, so
+// Grafana treats the source as Prometheus rather than Mimir.
+const BUILD_INFO = {
+  version: '2.53.0',
+  revision: 'rtpm',
+  branch: 'rtpm',
+  buildUser: 'rtpm',
+  buildDate: '20260101-00:00:00',
+  goVersion: 'rtpm',
+};
+
+const success = <T>(data: T) => ({ status: 'success' as const, data });
+
+// The Prometheus HTTP API under /prometheus/api/v1 for Grafana's Prometheus data source and promtool. Query
+// routes are the query lib's PromQueryService; metadata routes read the metric_series catalogue.
+@ApiExcludeController()
+@UseFilters(PromApiExceptionFilter)
+@Controller('prometheus/api/v1')
+export class PrometheusApiController {
+  constructor(
+    private readonly prom: PromQueryService,
+    private readonly catalog: MetricCatalogService,
+  ) {}
+
+  @Get('query')
+  async instant(@Query() query: RawParams, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+    return sendQueryBody(reply, await this.prom.instant(query, Date.now()));
+  }
+
+  @Post('query')
+  @HttpCode(200)
+  async instantForm(@Query() query: RawParams, @Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
+    return sendQueryBody(reply, await this.prom.instant(mergeParams(query, body), Date.now()));
+  }
+
+  @Get('query_range')
+  async range(@Query() query: RawParams, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+    return sendQueryBody(reply, await this.prom.range(query, Date.now()));
+  }
+
+  @Post('query_range')
+  @HttpCode(200)
+  async rangeForm(@Query() query: RawParams, @Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
+    return sendQueryBody(reply, await this.prom.range(mergeParams(query, body), Date.now()));
+  }
+
+  @Get('series')
+  series(@Query() query: RawParams) {
+    return this.findSeries(query);
+  }
+
+  @Post('series')
+  @HttpCode(200)
+  seriesForm(@Query() query: RawParams, @Body() body: unknown) {
+    return this.findSeries(mergeParams(query, body));
+  }
+
+  @Get('labels')
+  labels(@Query() query: RawParams) {
+    return this.labelNames(query);
+  }
+
+  @Post('labels')
+  @HttpCode(200)
+  labelsForm(@Query() query: RawParams, @Body() body: unknown) {
+    return this.labelNames(mergeParams(query, body));
+  }
+
+  @Get('label/:name/values')
+  async labelValues(@Param('name') name: string, @Query() query: RawParams) {
+    return success(await this.catalog.labelValues(unescapeLabel(name), parseLookup(query, false)));
+  }
+
+  @Get('metadata')
+  async metadata(@Query() query: RawParams) {
+    const metric = typeof query.metric === 'string' && query.metric !== '' ? query.metric : undefined;
+    const rows = await this.catalog.metadata(metric, parseLimit(query.limit));
+    const data: Record<string, { type: string; help: string; unit: string }[]> = {};
+    for (const row of rows) data[row.name] = [{ type: row.type, help: row.helpText ?? '', unit: row.unit ?? '' }];
+    return success(data);
+  }
+
+  @Get('status/buildinfo')
+  buildInfo() {
+    return success(BUILD_INFO);
+  }
+
+  private async findSeries(raw: RawParams) {
+    const rows = await this.catalog.findSeries(parseLookup(raw, true));
+    return success(rows.map(({ name, labels }) => ({ __name__: name, ...labels })));
+  }
+
+  private async labelNames(raw: RawParams) {
+    const names = await this.catalog.labelNames(parseLookup(raw, false));
+    return success(['__name__', ...names].sort());
+  }
+}
+
+// Prometheus' "U__" value escaping for label names with characters outside [a-zA-Z0-9_]: `__` is `_`, and `_hex_`
+// is a code point (U__http_2e_code is "http.code").
+export function unescapeLabel(name: string): string {
+  if (!name.startsWith('U__')) return name;
+  let out = '';
+  for (let i = 3; i < name.length; i++) {
+    if (name[i] !== '_') {
+      out += name[i];
+    } else if (name[i + 1] === '_') {
+      out += '_';
+      i++;
+    } else {
+      const end = name.indexOf('_', i + 1);
+      const code = end < 0 ? NaN : parseInt(name.slice(i + 1, end), 16);
+      if (!Number.isInteger(code) || code > 0x10ffff) return name;
+      out += String.fromCodePoint(code);
+      i = end;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,112 @@
+import { Injectable } from '@nestjs/common';
+import { SqlClient } from '@rtpm/database';
+import { compileLabelRegex, type LabelMatcher } from '@rtpm/promql';
+import type { Labels, MetricType } from './metrics.types.js';
+
+// What the Prometheus metadata endpoints filter on: selectors (OR of ANDed matchers) and an optional time range
+// in which a series must have at least one sample.
+export interface SeriesLookup {
+  selectors: LabelMatcher[][];
+  startMs?: number;
+  endMs?: number;
+  limit: number;
+}
+
+export interface SeriesMetadataRow {
+  name: string;
+  type: MetricType;
+  helpText: string | null;
+  unit: string | null;
+}
+
+// Catalogue reads over metric_series (name + labels jsonb with a GIN index) for /labels, /label/:name/values,
+// /series and /metadata.
+@Injectable()
+export class SeriesLookupRepository {
+  constructor(private readonly sql: SqlClient) {}
+
+  async series(lookup: SeriesLookup): Promise<{ name: string; labels: Labels }[]> {
+    const params: unknown[] = [];
+    const rows = await this.sql.query<{ name: string; labels: Labels }>(
+      `SELECT name, labels FROM metric_series s WHERE ${where(lookup, params)}
+        ORDER BY name, labels::text LIMIT ${limitOf(lookup)}`,
+      params,
+    );
+    return rows;
+  }
+
+  async labelNames(lookup: SeriesLookup): Promise<string[]> {
+    const params: unknown[] = [];
+    const rows = await this.sql.query<{ key: string }>(
+      `SELECT DISTINCT k AS key FROM metric_series s, jsonb_object_keys(s.labels) k WHERE ${where(lookup, params)}
+        ORDER BY 1 LIMIT ${limitOf(lookup)}`,
+      params,
+    );
+    return rows.map((row) => row.key);
+  }
+
+  async labelValues(label: string, lookup: SeriesLookup): Promise<string[]> {
+    const params: unknown[] = label === '__name__' ? [] : [label];
+    const column = label === '__name__' ? 'name' : `labels->>$1`;
+    const rows = await this.sql.query<{ value: string }>(
+      `SELECT DISTINCT ${column} AS value FROM metric_series s
+        WHERE ${column} IS NOT NULL AND ${where(lookup, params)} ORDER BY 1 LIMIT ${limitOf(lookup)}`,
+      params,
+    );
+    return rows.map((row) => row.value);
+  }
+
+  async metadata(metric: string | undefined, limit: number): Promise<SeriesMetadataRow[]> {
+    const rows = await this.sql.query<{
+      name: string;
+      type: MetricType;
+      help_text: string | null;
+      unit: string | null;
+    }>(
+      `SELECT DISTINCT ON (name) name, type, help_text, unit FROM metric_series
+        WHERE ($1::text IS NULL OR name = $1) ORDER BY name, id DESC LIMIT ${Math.max(1, Math.trunc(limit))}`,
+      [metric ?? null],
+    );
+    return rows.map((row) => ({ name: row.name, type: row.type, helpText: row.help_text, unit: row.unit }));
+  }
+}
+
+function limitOf(lookup: SeriesLookup): number {
+  return Math.max(1, Math.trunc(lookup.limit));
+}
+
+function where(lookup: SeriesLookup, params: unknown[]): string {
+  const add = (value: unknown) => `$${params.push(value)}`;
+  const conditions: string[] = [];
+  if (lookup.selectors.length > 0) {
+    conditions.push(`(${lookup.selectors.map((matchers) => `(${matchersSql(matchers, add)})`).join(' OR ')})`);
+  }
+  if (lookup.startMs !== undefined || lookup.endMs !== undefined) {
+    const from = add(new Date(Math.max(lookup.startMs ?? 0, 0)).toISOString());
+    const to = add(new Date(Math.min(lookup.endMs ?? 253_402_300_799_999, 253_402_300_799_999)).toISOString());
+    conditions.push(
+      `EXISTS (SELECT 1 FROM metric_samples m WHERE m.series_id = s.id AND m.time BETWEEN ${from} AND ${to})`,
+    );
+  }
+  return conditions.length > 0 ? conditions.join(' AND ') : 'true';
+}
+
+// A missing label is the empty string, as in Prometheus; regexes are fully anchored.
+function matchersSql(matchers: LabelMatcher[], add: (value: unknown) => string): string {
+  const parts = matchers.map((m) => {
+    const column = m.name === '__name__' ? 'name' : `coalesce(labels->>${add(m.name)}, '')`;
+    switch (m.op) {
+      case '=':
+        return m.name !== '__name__' && m.value !== ''
+          ? `labels @> ${add(JSON.stringify({ [m.name]: m.value }))}::jsonb`
+          : `${column} = ${add(m.value)}`;
+      case '!=':
+        return `${column} <> ${add(m.value)}`;
+      case '=~':
+      case '!~':
+        compileLabelRegex(m.value);
+        return `${column} ${m.op === '=~' ? '~' : '!~'} ${add(`^(?:${m.value})$`)}`;
+    }
+  });
+  return parts.length > 0 ? parts.join(' AND ') : 'true';
+}
