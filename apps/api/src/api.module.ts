@@ -13,6 +13,7 @@ import { MetricCatalogController } from './metrics/metric-catalog.controller.js'
 import { SampleParser } from './metrics/sample.parser.js';
 import { RealtimeApiModule } from './realtime/realtime-api.module.js';
 import { PromQueryController } from './query/prom-query.controller.js';
+import { PrometheusAlertsModule } from './prometheus/prometheus-alerts.module.js';
 import { PrometheusApiController } from './prometheus/prometheus-api.controller.js';
 import { RemoteWriteController } from './prometheus/remote-write.controller.js';
 import { RollupsApiModule } from './rollups/rollups-api.module.js';
@@ -32,6 +33,7 @@ export class ApiModule {
         TerminusModule,
         AlertsApiModule,
         RollupsApiModule,
+        PrometheusAlertsModule,
       ],
       controllers: [
         IngestController,
