@@ -5,6 +5,7 @@ import { AppConfig, ConfigModule } from '@rtpm/config';
 import { DatabaseModule } from '@rtpm/database';
 import { MetricsModule } from '@rtpm/metrics';
 import { QueryModule } from '@rtpm/query';
+import { ObservabilityModule, PrometheusEndpointModule } from '@rtpm/observability';
 import { HealthController } from './health/health.controller.js';
 import { AlertsApiModule } from './alerts/alerts-api.module.js';
 import { ApiExceptionFilter } from './http/api-exception.filter.js';
@@ -27,6 +28,8 @@ export class ApiModule {
       imports: [
         ConfigModule.forRoot(config),
         DatabaseModule,
+        ObservabilityModule,
+        PrometheusEndpointModule,
         MetricsModule,
         QueryModule,
         RealtimeApiModule,

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@rtpm/config';
 import { isTransientDatabaseError } from '@rtpm/database';
+import { InjectRtpmMetric } from '@rtpm/observability';
+import type { Counter, Histogram } from 'prom-client';
 import { canonicalLabels, seriesKey } from './core/sample-rules.js';
 import { IngestEvents } from './ingest-events.js';
 import { MetricsError } from './metrics.errors.js';
@@ -20,6 +22,8 @@ export class IngestService {
     private readonly writer: SampleWriter,
     private readonly events: IngestEvents,
     config: AppConfig,
+    @InjectRtpmMetric('metrics_ingested_total') private readonly ingested: Counter,
+    @InjectRtpmMetric('ingest_batch_size') private readonly batchSize: Histogram,
   ) {
     this.cache = new SeriesCache(config.ingest.seriesCacheSize);
   }
@@ -33,6 +37,8 @@ export class IngestService {
         values: samples.map((sample) => sample.value),
       });
       this.events.committed(samples);
+      this.ingested.inc(samples.length);
+      this.batchSize.observe(samples.length);
       return samples.length;
     } catch (error) {
       if (isTransientDatabaseError(error)) {

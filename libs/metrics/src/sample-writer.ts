@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@rtpm/config';
+import { InjectRtpmMetric } from '@rtpm/observability';
+import type { Histogram } from 'prom-client';
 import { SampleRepository, type SampleColumns } from './sample.repository.js';
 
 interface PendingWrite {
@@ -22,6 +24,7 @@ export class SampleWriter {
   constructor(
     private readonly samples: SampleRepository,
     config: AppConfig,
+    @InjectRtpmMetric('ingest_write_duration_seconds') private readonly writeDuration: Histogram,
   ) {
     this.maxRows = config.ingest.batchInsertSize;
     this.concurrency = config.ingest.writeConcurrency;
@@ -53,7 +56,10 @@ export class SampleWriter {
 
   private async flush(group: PendingWrite[]): Promise<void> {
     try {
-      await this.samples.insert(mergeLastWriteWins(group.map((pending) => pending.columns)));
+      const merged = mergeLastWriteWins(group.map((pending) => pending.columns));
+      const endTimer = this.writeDuration.startTimer();
+      await this.samples.insert(merged);
+      endTimer();
       for (const pending of group) pending.resolve();
     } catch (error) {
       for (const pending of group) pending.reject(error);

@@ -1,0 +1,4 @@
+export { methodLabel, routeLabel, UNMATCHED_ROUTE } from './metrics/http-labels.js';
+export { ObservabilityModule } from './metrics/observability.module.js';
+export { PrometheusEndpointModule } from './metrics/prometheus-endpoint.module.js';
+export { InjectRtpmMetric, RTPM_METRICS, type RtpmMetricName } from './metrics/rtpm-metrics.js';
