@@ -1,6 +1,12 @@
 import { MetricStorage1764300000000 } from './1764300000000-metric-storage.js';
 import { MetricRollups1764400000000 } from './1764400000000-metric-rollups.js';
 import { Alerting1764510000000 } from './1764510000000-alerting.js';
+import { Auth1764600000000 } from './1764600000000-auth.js';
 
 // Every migration, oldest first. Listed by hand so that the compiled apps need no file globbing.
-export const MIGRATIONS = [MetricStorage1764300000000, MetricRollups1764400000000, Alerting1764510000000];
+export const MIGRATIONS = [
+  MetricStorage1764300000000,
+  MetricRollups1764400000000,
+  Alerting1764510000000,
+  Auth1764600000000,
+];

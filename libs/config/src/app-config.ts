@@ -34,6 +34,12 @@ export class AppConfig {
   readonly secrets: { secretKey: string; jwtSecretKey: string };
   readonly admin: { username: string; password: string };
   readonly rateLimitPerMinute: number;
+  readonly auth: {
+    anonymousRead: boolean;
+    jwtExpiresInSeconds: number;
+    ingestRateLimitPerMinute: number;
+    loginMaxAttempts: number;
+  };
   readonly ingest: {
     batchInsertSize: number;
     writeConcurrency: number;
@@ -72,6 +78,12 @@ export class AppConfig {
     this.secrets = { secretKey: env.SECRET_KEY, jwtSecretKey: env.JWT_SECRET_KEY };
     this.admin = { username: env.ADMIN_USERNAME, password: env.ADMIN_PASSWORD };
     this.rateLimitPerMinute = env.RATE_LIMIT_PER_MINUTE;
+    this.auth = {
+      anonymousRead: env.AUTH_ANONYMOUS_READ === 'true',
+      jwtExpiresInSeconds: env.JWT_EXPIRES_IN,
+      ingestRateLimitPerMinute: env.RATE_LIMIT_INGEST_PER_MINUTE,
+      loginMaxAttempts: env.LOGIN_MAX_ATTEMPTS,
+    };
     this.ingest = {
       batchInsertSize: env.BATCH_INSERT_SIZE,
       writeConcurrency: env.INGEST_WRITE_CONCURRENCY,

@@ -65,6 +65,21 @@ export class Environment {
   @IntRange(1, 1_000_000)
   RATE_LIMIT_PER_MINUTE = 1000;
 
+  // Ingest routes have their own budget, in requests per minute per client.
+  @IntRange(1, 10_000_000)
+  RATE_LIMIT_INGEST_PER_MINUTE = 6000;
+
+  // Failed logins allowed per username and per IP in 15 minutes.
+  @IntRange(1, 10_000)
+  LOGIN_MAX_ATTEMPTS = 10;
+
+  @IntRange(60, 30 * 24 * 3600, 'seconds')
+  JWT_EXPIRES_IN = 3600;
+
+  @Transform(trim)
+  @IsIn(['true', 'false'], { message: 'must be true or false' })
+  AUTH_ANONYMOUS_READ = 'false';
+
   @IntRange(1, 100_000)
   BATCH_INSERT_SIZE = 1000;
 

@@ -1,0 +1,76 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Req } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { AuthService, type ApiKeyRow, type Principal, type UserRow } from '@rtpm/auth';
+import type { FastifyRequest } from 'fastify';
+import { asHttp } from './auth-errors.js';
+import { CurrentPrincipal, Public } from './auth.decorators.js';
+import { parseId, parseLogin, parseNewApiKey, parseNewUser, parseUserPatch } from './auth-request.parser.js';
+
+const userView = (u: UserRow) => ({
+  id: u.id,
+  username: u.username,
+  role: u.role,
+  disabled: u.disabled,
+  createdAt: u.createdAt,
+});
+const keyView = (k: ApiKeyRow) => ({
+  id: k.id,
+  name: k.name,
+  prefix: k.prefix,
+  role: k.role,
+  createdAt: k.createdAt,
+  lastUsedAt: k.lastUsedAt,
+  revokedAt: k.revokedAt,
+});
+
+// Login is public; everything else here is admin (the guard's default).
+@ApiTags('auth')
+@Controller('auth')
+export class AuthController {
+  constructor(private readonly auth: AuthService) {}
+
+  @Public()
+  @Post('login')
+  @HttpCode(200)
+  async login(@Body() body: unknown, @Req() request: FastifyRequest) {
+    const { username, password } = parseLogin(body);
+    const { token, expiresIn } = await asHttp(this.auth.login(username, password, request.ip));
+    return { access_token: token, token_type: 'Bearer', expires_in: expiresIn };
+  }
+
+  @Post('users')
+  async createUser(@Body() body: unknown) {
+    const { username, password, role } = parseNewUser(body);
+    return userView(await asHttp(this.auth.createUser(username, password, role)));
+  }
+
+  @Get('users')
+  async listUsers() {
+    return { users: (await this.auth.listUsers()).map(userView) };
+  }
+
+  @Patch('users/:id')
+  async updateUser(@Param('id') id: string, @Body() body: unknown) {
+    return userView(await asHttp(this.auth.updateUser(parseId(id), parseUserPatch(body))));
+  }
+
+  @Post('api-keys')
+  async createApiKey(@Body() body: unknown, @CurrentPrincipal() principal: Principal | undefined) {
+    const { name, role } = parseNewApiKey(body);
+    const createdBy = principal?.kind === 'user' ? principal.id : null;
+    const created = await this.auth.createApiKey(name, role, createdBy);
+    // The key itself is shown once, here; only its hash is stored.
+    return { ...keyView(created), key: created.key };
+  }
+
+  @Get('api-keys')
+  async listApiKeys() {
+    return { api_keys: (await this.auth.listApiKeys()).map(keyView) };
+  }
+
+  @Delete('api-keys/:id')
+  @HttpCode(204)
+  async revokeApiKey(@Param('id') id: string): Promise<void> {
+    await asHttp(this.auth.revokeApiKey(parseId(id)));
+  }
+}
