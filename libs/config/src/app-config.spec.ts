@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { AppConfig, ConfigError, loadConfig } from './app-config.js';
 
@@ -174,6 +175,30 @@ describe(AppConfig.name, () => {
       expect(error.message).toContain(error.variable);
     },
   );
+
+  // Copying .env.example into production must not boot: each of its secrets and its CORS wildcard is refused.
+  it.each(['SECRET_KEY', 'JWT_SECRET_KEY', 'ADMIN_PASSWORD', 'CORS_ORIGINS'])(
+    'in production refuses the value of %s from .env.example',
+    (variable) => {
+      const example = readFileSync(new URL('../../../.env.example', import.meta.url), 'utf8');
+      const line = example.split('\n').find((l) => l.startsWith(`${variable}=`));
+      expect(line).toBeDefined();
+      const value = line!.slice(variable.length + 1).trim();
+      expect(configError({ ...PRODUCTION_SAFE, NODE_ENV: 'production', [variable]: value }).variable).toBe(variable);
+    },
+  );
+
+  it('reads the auth settings with their defaults', () => {
+    expect(loadConfig({}).auth).toEqual({
+      anonymousRead: false,
+      jwtExpiresInSeconds: 3600,
+      ingestRateLimitPerMinute: 6000,
+      loginMaxAttempts: 10,
+    });
+    expect(loadConfig({ AUTH_ANONYMOUS_READ: 'true' }).auth.anonymousRead).toBe(true);
+    expect(configError({ AUTH_ANONYMOUS_READ: 'yes' }).variable).toBe('AUTH_ANONYMOUS_READ');
+    expect(configError({ JWT_EXPIRES_IN: '5' }).variable).toBe('JWT_EXPIRES_IN');
+  });
 
   it('echoes a non-secret bad value so the operator sees what was read', () => {
     expect(configError({ PORT: 'abc' }).message).toContain('"abc"');
