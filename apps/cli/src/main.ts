@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { loadConfigOrExit } from '@rtpm/config';
 import { revertLastMigration, runMigrations } from '@rtpm/database';
+import { createUserCommand } from './user-create.js';
 
 // Operator commands that run to completion: `migrate` (creates the database if needed, applies pending
 // migrations) and `migrate:revert` (undoes the newest one).
@@ -12,6 +13,9 @@ const commands: Record<string, () => Promise<void>> = {
   async 'migrate:revert'() {
     await revertLastMigration(loadConfigOrExit());
     console.log('Reverted the newest migration.');
+  },
+  async 'user:create'() {
+    await createUserCommand(loadConfigOrExit(), process.argv.slice(3));
   },
 };
 

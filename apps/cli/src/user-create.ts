@@ -1,0 +1,37 @@
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { AuthModule, AuthService, isRole, ROLES } from '@rtpm/auth';
+import { type AppConfig, ConfigModule } from '@rtpm/config';
+import { DatabaseModule } from '@rtpm/database';
+import { parseArgs } from 'node:util';
+
+// `user:create --username <u> --role <r>`; the password comes from --password, RTPM_USER_PASSWORD or stdin
+// (so that it need not appear in the shell history or the process list).
+export async function createUserCommand(config: AppConfig, argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { username: { type: 'string' }, role: { type: 'string' }, password: { type: 'string' } },
+  });
+  if (!values.username) throw new Error('--username is required');
+  if (!isRole(values.role)) throw new Error(`--role must be one of ${ROLES.join(', ')}`);
+  const password = values.password ?? process.env.RTPM_USER_PASSWORD ?? (await readStdin());
+  if (password.length < 12) throw new Error('the password must be at least 12 characters');
+
+  @Module({ imports: [ConfigModule.forRoot(config), DatabaseModule, AuthModule] })
+  class UserCliModule {}
+  const app = await NestFactory.createApplicationContext(UserCliModule, { logger: ['error', 'warn'] });
+  try {
+    const user = await app.get(AuthService).createUser(values.username, password, values.role);
+    console.log(`Created ${user.role} user "${user.username}" (${user.id}).`);
+  } finally {
+    await app.close();
+  }
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
+}
