@@ -3,6 +3,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { AppConfig, ConfigModule } from '@rtpm/config';
 import { DatabaseModule } from '@rtpm/database';
 import { JobsModule } from '@rtpm/jobs';
+import { PrometheusEndpointModule } from '@rtpm/observability';
 import { RollupsModule } from '@rtpm/rollups';
 import { StorageModule } from '@rtpm/storage';
 import { AlertsWorkerModule } from './alerts/alerts-worker.module.js';
@@ -27,6 +28,7 @@ export class WorkerModule {
         ConfigModule.forRoot(config),
         DatabaseModule,
         TerminusModule,
+        PrometheusEndpointModule,
         JobsModule,
         RollupsModule,
         StorageModule,
