@@ -4,7 +4,7 @@ import { io } from 'socket.io-client';
 import { WebSocket } from 'ws';
 import { MetricsWebSocketServer } from '../../apps/api/src/realtime/metrics-websocket.server.js';
 import { startApi, type RunningApp } from '../support/api-server.js';
-import { IoProbe, sleep, WsProbe, type RealtimeProbe } from '../support/realtime-clients.js';
+import { IoProbe, sleep, waitFor, WsProbe, type RealtimeProbe } from '../support/realtime-clients.js';
 import { testConfig } from '../support/test-config.js';
 
 describe(`${MetricsWebSocketServer.name} limits`, () => {
@@ -33,6 +33,17 @@ describe(`${MetricsWebSocketServer.name} limits`, () => {
 
       first.close();
       await waitUntilAdmitted(api.app.baseUrl);
+    });
+    it('counts open connections per transport in the websocket_connections gauge', async () => {
+      // The previous test's clients are gone once the gauge is back to zero (only this file's API is running).
+      const idle = { ws: 0, socketio: 0 };
+      await waitFor(async () => JSON.stringify(await connectionGauge(api.app.baseUrl)) === JSON.stringify(idle));
+      const ws = track(await WsProbe.open(api.app.baseUrl));
+      track(await IoProbe.open(api.app.baseUrl));
+      expect(await connectionGauge(api.app.baseUrl)).toEqual({ ws: 1, socketio: 1 });
+
+      ws.close();
+      await waitFor(async () => (await connectionGauge(api.app.baseUrl)).ws === 0);
     });
   });
 
@@ -86,6 +97,14 @@ function useApi(overrides: Record<string, string>): { app: RunningApp } {
     await holder.app?.close();
   });
   return holder;
+}
+
+// websocket_connections{transport} from /metrics (per process: tests compare before and after).
+async function connectionGauge(baseUrl: string): Promise<{ ws: number; socketio: number }> {
+  const text = await (await fetch(`${baseUrl}/metrics`)).text();
+  const value = (transport: string) =>
+    Number(new RegExp(`^websocket_connections\\{transport="${transport}"\\} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
+  return { ws: value('ws'), socketio: value('socketio') };
 }
 
 async function waitUntilAdmitted(baseUrl: string): Promise<void> {

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { MetricsModule } from '@rtpm/metrics';
 import { allowAllConnections, CONNECTION_AUTHORIZER, RealtimeHubModule } from '@rtpm/realtime';
+import { ConnectionGauge } from './connection-gauge.js';
 import { IngestRelay } from './ingest-relay.js';
 import { MetricsWebSocketServer } from './metrics-websocket.server.js';
 import { RealtimeGateway } from './realtime.gateway.js';
@@ -10,6 +11,7 @@ import { RealtimeGateway } from './realtime.gateway.js';
   imports: [MetricsModule, RealtimeHubModule],
   providers: [
     IngestRelay,
+    ConnectionGauge,
     RealtimeGateway,
     MetricsWebSocketServer,
     { provide: CONNECTION_AUTHORIZER, useValue: allowAllConnections },
