@@ -10,3 +10,13 @@ export { hashPassword } from './passwords.js';
 export { RateLimiter, type RateLimitDecision } from './rate-limiter.js';
 export { TokenSigner } from './tokens.js';
 export type { UserRow } from './users.repository.js';
+export {
+  type AuthenticatedRequest,
+  CurrentPrincipal,
+  IngestRateLimit,
+  Public,
+  PUBLIC_KEY,
+  RATE_GROUP_KEY,
+  ROLE_KEY,
+  Roles,
+} from './auth.decorators.js';

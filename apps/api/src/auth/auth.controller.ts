@@ -3,7 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import { AuthService, type ApiKeyRow, type Principal, type UserRow } from '@rtpm/auth';
 import type { FastifyRequest } from 'fastify';
 import { asHttp } from './auth-errors.js';
-import { CurrentPrincipal, Public } from './auth.decorators.js';
+import { CurrentPrincipal, Public } from '@rtpm/auth';
 import { parseId, parseLogin, parseNewApiKey, parseNewUser, parseUserPatch } from './auth-request.parser.js';
 
 const userView = (u: UserRow) => ({

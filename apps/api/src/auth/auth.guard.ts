@@ -11,7 +11,7 @@ import { Reflector } from '@nestjs/core';
 import { CredentialsService, RateLimiter, roleSatisfies, type Principal, type Role } from '@rtpm/auth';
 import { AppConfig } from '@rtpm/config';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { PUBLIC_KEY, RATE_GROUP_KEY, ROLE_KEY, type AuthenticatedRequest } from './auth.decorators.js';
+import { PUBLIC_KEY, RATE_GROUP_KEY, ROLE_KEY, type AuthenticatedRequest } from '@rtpm/auth';
 import { extractCredential } from './credential-extractor.js';
 
 const WINDOW_MS = 60_000;

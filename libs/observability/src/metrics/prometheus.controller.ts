@@ -1,10 +1,12 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Public } from '@rtpm/auth';
 import { PrometheusController } from '@willsoto/nestjs-prometheus';
 import type { FastifyReply } from 'fastify';
 
 // The library's /metrics handler, typed for Fastify and documented for Swagger.
 @ApiTags('monitoring')
+@Public()
 @Controller()
 export class PrometheusMetricsController extends PrometheusController {
   @Get()

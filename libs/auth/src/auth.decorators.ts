@@ -1,5 +1,6 @@
 import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
-import type { Principal, Role } from '@rtpm/auth';
+import type { Principal } from './auth.types.js';
+import type { Role } from './core/roles.js';
 
 export const PUBLIC_KEY = 'rtpm:auth:public';
 export const ROLE_KEY = 'rtpm:auth:role';
