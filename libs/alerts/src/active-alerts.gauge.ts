@@ -1,20 +1,33 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { register, type Gauge } from 'prom-client';
+import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { register, type CollectFunction, type Gauge } from 'prom-client';
 import { AlertRepository } from './alert.repository.js';
 import { SEVERITIES } from './alerts.types.js';
 
 // Keeps active_alerts_total{severity} equal to the open (pending + firing) alerts in PostgreSQL. Recomputed from
-// SQL rather than counted up and down, so every process (each worker replica, each API replica) reports the same
-// truth however many of them there are. The gauge itself is defined by the observability lib; a process that
-// does not register it (a CLI, a test module) simply skips the refresh.
+// SQL at scrape time (one grouped count over the open-alerts index) rather than counted up and down, so every
+// process that serves /metrics — each API replica, each worker replica — reports the same truth, whoever made
+// the transitions. The gauge itself is defined by the observability lib; a process that does not register it
+// (a CLI, a test module) simply has nothing to collect.
 @Injectable()
-export class ActiveAlertsGauge {
+export class ActiveAlertsGauge implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(ActiveAlertsGauge.name);
+  private readonly collect: CollectFunction<Gauge<'severity'>> = () => this.refresh();
 
   constructor(private readonly alerts: AlertRepository) {}
 
+  onModuleInit(): void {
+    const gauge = this.gauge();
+    if (gauge) gauge.collect = this.collect;
+  }
+
+  // Several apps may share one registry (tests boot many in a process): only the last one's hook is detached.
+  onModuleDestroy(): void {
+    const gauge = this.gauge();
+    if (gauge?.collect === this.collect) gauge.collect = undefined;
+  }
+
   async refresh(): Promise<void> {
-    const gauge = register.getSingleMetric('active_alerts_total') as Gauge<'severity'> | undefined;
+    const gauge = this.gauge();
     if (!gauge) return;
     try {
       const counts = await this.alerts.countOpenBySeverity();
@@ -22,5 +35,9 @@ export class ActiveAlertsGauge {
     } catch (error) {
       this.logger.warn(`Could not refresh active_alerts_total: ${(error as Error).message}`);
     }
+  }
+
+  private gauge(): (Gauge<'severity'> & { collect?: CollectFunction<Gauge<'severity'>> }) | undefined {
+    return register.getSingleMetric('active_alerts_total') as Gauge<'severity'> | undefined;
   }
 }

@@ -1,7 +1,6 @@
 import { InjectQueue, Process, Processor } from '@nestjs/bull';
 import { Logger } from '@nestjs/common';
 import {
-  ActiveAlertsGauge,
   ALERT_JOBS,
   ALERT_QUEUES,
   AlertEvaluatorService,
@@ -19,8 +18,8 @@ import { AppConfig } from '@rtpm/config';
 import type { Queue } from 'bull';
 
 // One tick: evaluate every due rule (each on exactly one replica, see AlertEvaluatorService), then hand the
-// committed transitions on — realtime for all of them, the webhook queue for firing and resolved-after-firing —
-// and refresh active_alerts_total. Transitions made by the API (manual resolve, rule deleted) go out here too.
+// committed transitions on — realtime for all of them, the webhook queue for firing and resolved-after-firing.
+// (active_alerts_total is counted from SQL at scrape time, see ActiveAlertsGauge.) Transitions made by the API (manual resolve, rule deleted) go out here too.
 @Processor(ALERT_QUEUES.evaluation)
 export class AlertTickProcessor {
   private readonly logger = new Logger(AlertTickProcessor.name);
@@ -30,7 +29,6 @@ export class AlertTickProcessor {
     private readonly evaluator: AlertEvaluatorService,
     private readonly outbox: AlertOutboxService,
     private readonly publisher: AlertEventPublisher,
-    private readonly gauge: ActiveAlertsGauge,
     @InjectQueue(ALERT_QUEUES.notifications) private readonly notifications: Queue<WebhookJobData>,
   ) {}
 
@@ -38,7 +36,6 @@ export class AlertTickProcessor {
   async tick(): Promise<EvaluationRound & { published: number }> {
     const round = await this.evaluator.evaluateDue();
     const published = await this.outbox.drain((events) => this.handOn(events));
-    await this.gauge.refresh();
     if (round.failed > 0) this.logger.warn(`${round.failed} alert rule(s) failed to evaluate; retrying next tick`);
     return { ...round, published };
   }
