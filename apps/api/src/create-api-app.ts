@@ -4,6 +4,8 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { AppConfig } from '@rtpm/config';
 import type { LogLevel } from '@nestjs/common';
 import { ApiModule } from './api.module.js';
+import { withSecuritySchemes } from './auth/api-auth.decorator.js';
+import { applyHttpSecurity } from './auth/http-security.js';
 import { registerProtobufBody } from './prometheus/protobuf-body.js';
 import { RealtimeIoAdapter } from './realtime/realtime-io.adapter.js';
 
@@ -15,15 +17,17 @@ export async function createApiApp(config: AppConfig, logger: LogLevel[] | false
     { logger },
   );
   app.enableShutdownHooks();
+  await applyHttpSecurity(app, config);
   registerProtobufBody(app, config.http.bodyLimitBytes);
   app.useWebSocketAdapter(new RealtimeIoAdapter(app, config));
   const document = SwaggerModule.createDocument(
     app,
-    new DocumentBuilder()
-      .setTitle('RTPM API')
-      .setDescription('Real-time performance monitoring: ingestion, queries, alerts and live updates.')
-      .setVersion('0.1.0')
-      .build(),
+    withSecuritySchemes(
+      new DocumentBuilder()
+        .setTitle('RTPM API')
+        .setDescription('Real-time performance monitoring: ingestion, queries, alerts and live updates.')
+        .setVersion('0.1.0'),
+    ).build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   await app.init();

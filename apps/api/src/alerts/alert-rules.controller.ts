@@ -9,16 +9,20 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { AlertRuleService } from '@rtpm/alerts';
+import { Roles } from '@rtpm/auth';
+import { ApiAuth } from '../auth/api-auth.decorator.js';
 import { ErrorResponseDto } from '../http/error-response.dto.js';
 import { parseRule, parseRulePatch, toRuleResponse } from './alert-request.parser.js';
 import { AlertRuleDto, AlertRuleListDto, AlertRuleResponseDto } from './dto/alert-rule.dto.js';
 
 @ApiTags('alerts')
 @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Invalid rule; details name each field.' })
+@ApiAuth()
 @Controller('api/v1/alerts/rules')
 export class AlertRulesController {
   constructor(private readonly rules: AlertRuleService) {}
 
+  @Roles('admin')
   @Post()
   @HttpCode(201)
   @ApiBody({ type: AlertRuleDto })
@@ -27,12 +31,14 @@ export class AlertRulesController {
     return toRuleResponse(await this.rules.create(parseRule(body)));
   }
 
+  @Roles('reader')
   @Get()
   @ApiOkResponse({ type: AlertRuleListDto })
   async list(): Promise<AlertRuleListDto> {
     return { rules: (await this.rules.list()).map(toRuleResponse) };
   }
 
+  @Roles('reader')
   @Get(':id')
   @ApiOkResponse({ type: AlertRuleResponseDto })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
@@ -40,6 +46,7 @@ export class AlertRulesController {
     return toRuleResponse(await this.rules.get(id));
   }
 
+  @Roles('admin')
   @Put(':id')
   @ApiBody({ type: AlertRuleDto })
   @ApiOkResponse({ type: AlertRuleResponseDto, description: 'Replaced; applies from the next evaluation.' })
@@ -48,6 +55,7 @@ export class AlertRulesController {
     return toRuleResponse(await this.rules.replace(id, parseRule(body)));
   }
 
+  @Roles('admin')
   @Patch(':id')
   @ApiBody({ type: AlertRuleDto, description: 'Any subset of the rule fields.' })
   @ApiOkResponse({ type: AlertRuleResponseDto, description: 'Updated; enabled=false resolves its open alerts.' })
@@ -56,6 +64,7 @@ export class AlertRulesController {
     return toRuleResponse(await this.rules.patch(id, parseRulePatch(body)));
   }
 
+  @Roles('admin')
   @Delete(':id')
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Deleted; its open alerts are resolved.' })

@@ -8,6 +8,8 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { AlertService, toAlertEvent, type AlertPage } from '@rtpm/alerts';
+import { Roles } from '@rtpm/auth';
+import { ApiAuth } from '../auth/api-auth.decorator.js';
 import { ErrorResponseDto } from '../http/error-response.dto.js';
 import { parseAlertFilter } from './alert-request.parser.js';
 import { AlertListDto, AlertResponseDto } from './dto/alert.dto.js';
@@ -25,10 +27,12 @@ const FilterQueries = () => applyDecorators(...FILTER_QUERIES.map((query) => Api
 
 @ApiTags('alerts')
 @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Unknown or invalid filter.' })
+@ApiAuth()
 @Controller('api/v1/alerts')
 export class AlertsController {
   constructor(private readonly alerts: AlertService) {}
 
+  @Roles('reader')
   @Get('active')
   @FilterQueries()
   @ApiOkResponse({ type: AlertListDto, description: 'Pending and firing alerts, newest first.' })
@@ -36,6 +40,7 @@ export class AlertsController {
     return toList(await this.alerts.active(parseAlertFilter(query)));
   }
 
+  @Roles('reader')
   @Get()
   @FilterQueries()
   @ApiOkResponse({ type: AlertListDto, description: 'Every alert instance (history), newest first.' })
@@ -43,6 +48,7 @@ export class AlertsController {
     return toList(await this.alerts.history(parseAlertFilter(query)));
   }
 
+  @Roles('admin')
   @Post('resolve/:alert_id')
   @HttpCode(200)
   @ApiOkResponse({ type: AlertResponseDto, description: 'Resolved now.' })

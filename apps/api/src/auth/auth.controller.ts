@@ -1,9 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Req } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { AuthService, type ApiKeyRow, type Principal, type UserRow } from '@rtpm/auth';
+import { AuthService, CurrentPrincipal, Public, Roles, type ApiKeyRow, type Principal, type UserRow } from '@rtpm/auth';
 import type { FastifyRequest } from 'fastify';
+import { ApiAuth } from './api-auth.decorator.js';
 import { asHttp } from './auth-errors.js';
-import { CurrentPrincipal, Public } from '@rtpm/auth';
 import { parseId, parseLogin, parseNewApiKey, parseNewUser, parseUserPatch } from './auth-request.parser.js';
 
 const userView = (u: UserRow) => ({
@@ -23,7 +23,7 @@ const keyView = (k: ApiKeyRow) => ({
   revokedAt: k.revokedAt,
 });
 
-// Login is public; everything else here is admin (the guard's default).
+// Login is public; everything else here is admin.
 @ApiTags('auth')
 @Controller('auth')
 export class AuthController {
@@ -35,25 +35,33 @@ export class AuthController {
   async login(@Body() body: unknown, @Req() request: FastifyRequest) {
     const { username, password } = parseLogin(body);
     const { token, expiresIn } = await asHttp(this.auth.login(username, password, request.ip));
-    return { access_token: token, token_type: 'Bearer', expires_in: expiresIn };
+    return { access_token: token, token_type: 'bearer', expires_in: expiresIn };
   }
 
+  @Roles('admin')
+  @ApiAuth()
   @Post('users')
   async createUser(@Body() body: unknown) {
     const { username, password, role } = parseNewUser(body);
     return userView(await asHttp(this.auth.createUser(username, password, role)));
   }
 
+  @Roles('admin')
+  @ApiAuth()
   @Get('users')
   async listUsers() {
     return { users: (await this.auth.listUsers()).map(userView) };
   }
 
+  @Roles('admin')
+  @ApiAuth()
   @Patch('users/:id')
   async updateUser(@Param('id') id: string, @Body() body: unknown) {
     return userView(await asHttp(this.auth.updateUser(parseId(id), parseUserPatch(body))));
   }
 
+  @Roles('admin')
+  @ApiAuth()
   @Post('api-keys')
   async createApiKey(@Body() body: unknown, @CurrentPrincipal() principal: Principal | undefined) {
     const { name, role } = parseNewApiKey(body);
@@ -63,11 +71,15 @@ export class AuthController {
     return { ...keyView(created), key: created.key };
   }
 
+  @Roles('admin')
+  @ApiAuth()
   @Get('api-keys')
   async listApiKeys() {
     return { api_keys: (await this.auth.listApiKeys()).map(keyView) };
   }
 
+  @Roles('admin')
+  @ApiAuth()
   @Delete('api-keys/:id')
   @HttpCode(204)
   async revokeApiKey(@Param('id') id: string): Promise<void> {

@@ -6,7 +6,9 @@ import {
   ApiServiceUnavailableResponse,
   ApiTags,
 } from '@nestjs/swagger';
+import { IngestRateLimit, Roles } from '@rtpm/auth';
 import { IngestService } from '@rtpm/metrics';
+import { ApiAuth } from '../auth/api-auth.decorator.js';
 import { ErrorResponseDto } from '../http/error-response.dto.js';
 import { IngestBatchDto } from './dto/ingest-batch.dto.js';
 import { IngestSampleDto } from './dto/ingest-sample.dto.js';
@@ -19,6 +21,9 @@ import { SampleParser } from './sample.parser.js';
   type: ErrorResponseDto,
   description: 'Database unavailable; retry after Retry-After.',
 })
+@ApiAuth()
+@Roles('writer')
+@IngestRateLimit()
 @Controller('api/v1/metrics')
 export class IngestController {
   constructor(

@@ -1,10 +1,14 @@
 import { BadRequestException, Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Roles } from '@rtpm/auth';
 import { LABEL_NAME_PATTERN, MetricCatalogService } from '@rtpm/metrics';
+import { ApiAuth } from '../auth/api-auth.decorator.js';
 import { ErrorResponseDto } from '../http/error-response.dto.js';
 import { CatalogResponseDto, LatestResponseDto } from './dto/metric-responses.dto.js';
 
 @ApiTags('metrics')
+@ApiAuth()
+@Roles('reader')
 @Controller('api/v1/metrics')
 export class MetricCatalogController {
   constructor(private readonly metrics: MetricCatalogService) {}

@@ -1,5 +1,6 @@
 import { Controller, Get, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { Roles } from '@rtpm/auth';
 import { AlertRuleService, AlertService, formatCondition, type Alert, type AlertRule } from '@rtpm/alerts';
 import { formatPromValue } from '@rtpm/query';
 import { PromApiExceptionFilter } from '../query/prom-api-exception.filter.js';
@@ -11,6 +12,7 @@ const MAX_ALERTS = 10_000;
 // data-source-managed alert view). One group per rule, since each rule has its own evaluation interval.
 @ApiExcludeController()
 @UseFilters(PromApiExceptionFilter)
+@Roles('reader')
 @Controller('prometheus/api/v1')
 export class PrometheusAlertsController {
   constructor(

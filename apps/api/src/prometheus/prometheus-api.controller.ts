@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { Roles } from '@rtpm/auth';
 import { MetricCatalogService } from '@rtpm/metrics';
 import { PromQueryService, type RawParams } from '@rtpm/query';
 import type { FastifyReply } from 'fastify';
@@ -24,6 +25,7 @@ const success = <T>(data: T) => ({ status: 'success' as const, data });
 // routes are the query lib's PromQueryService; metadata routes read the metric_series catalogue.
 @ApiExcludeController()
 @UseFilters(PromApiExceptionFilter)
+@Roles('reader')
 @Controller('prometheus/api/v1')
 export class PrometheusApiController {
   constructor(

@@ -8,6 +8,7 @@ import {
   ApiTags,
   ApiUnsupportedMediaTypeResponse,
 } from '@nestjs/swagger';
+import { IngestRateLimit, Roles } from '@rtpm/auth';
 import { AppConfig } from '@rtpm/config';
 import {
   RemoteWriteError,
@@ -16,6 +17,7 @@ import {
   mapWriteRequest,
 } from '@rtpm/ingest-protocols';
 import { IngestService, MetricsError, type IngestLimits } from '@rtpm/metrics';
+import { ApiAuth, BASIC_SCHEME } from '../auth/api-auth.decorator.js';
 import { ErrorResponseDto } from '../http/error-response.dto.js';
 
 // A snappy block can expand ~6x at most in practice; this bounds memory for a hostile body.
@@ -24,6 +26,9 @@ const DECOMPRESSION_FACTOR = 8;
 // Prometheus remote write 1.0 receiver. 204 only after the samples are committed; 400 (nothing stored) for
 // bad snappy/protobuf/labels/values, which senders do not retry; 503 when the database is down, which they do.
 @ApiTags('ingestion')
+@ApiAuth(BASIC_SCHEME)
+@Roles('writer')
+@IngestRateLimit()
 @Controller()
 export class RemoteWriteController {
   private readonly limits: IngestLimits;

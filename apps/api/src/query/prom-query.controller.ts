@@ -6,8 +6,10 @@ import {
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
+import { Roles } from '@rtpm/auth';
 import { PromQueryService, type RawParams } from '@rtpm/query';
 import type { FastifyReply } from 'fastify';
+import { ApiAuth } from '../auth/api-auth.decorator.js';
 import { PromErrorDto, PromResponseDto } from './dto/query-responses.dto.js';
 import { PromApiExceptionFilter } from './prom-api-exception.filter.js';
 import { sendQueryBody } from './query-body.js';
@@ -19,6 +21,8 @@ import { sendQueryBody } from './query-body.js';
 @ApiOkResponse({ type: PromResponseDto })
 @ApiBadRequestResponse({ type: PromErrorDto, description: 'bad_data: a parameter or the PromQL is invalid.' })
 @ApiUnprocessableEntityResponse({ type: PromErrorDto, description: 'execution: too many series.' })
+@ApiAuth()
+@Roles('reader')
 @Controller('api/v1/metrics/query')
 export class PromQueryController {
   constructor(private readonly prom: PromQueryService) {}

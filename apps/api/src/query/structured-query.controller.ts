@@ -7,8 +7,10 @@ import {
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
+import { Roles } from '@rtpm/auth';
 import { StructuredQueryService } from '@rtpm/query';
 import type { FastifyReply } from 'fastify';
+import { ApiAuth } from '../auth/api-auth.decorator.js';
 import { ErrorResponseDto } from '../http/error-response.dto.js';
 import { StructuredQueryResponseDto } from './dto/query-responses.dto.js';
 import { StructuredQueryDto } from './dto/structured-query.dto.js';
@@ -16,6 +18,8 @@ import { sendQueryBody } from './query-body.js';
 import { parseStructuredQuery } from './structured-query.parser.js';
 
 @ApiTags('query')
+@ApiAuth()
+@Roles('reader')
 @Controller('api/v1/metrics')
 export class StructuredQueryController {
   constructor(private readonly queries: StructuredQueryService) {}

@@ -17,12 +17,16 @@ import {
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
+import { Roles } from '@rtpm/auth';
 import { AGGREGATIONS, AggregatedReadService, RESOLUTIONS, RollupsError } from '@rtpm/rollups';
+import { ApiAuth } from '../auth/api-auth.decorator.js';
 import { ErrorResponseDto } from '../http/error-response.dto.js';
 import { parseAggregatedQuery } from './aggregated-query.parser.js';
 import { AggregatedResponseDto } from './aggregated.dto.js';
 
 @ApiTags('query')
+@ApiAuth()
+@Roles('reader')
 @Controller('api/v1/metrics')
 export class AggregatedController {
   constructor(private readonly aggregated: AggregatedReadService) {}

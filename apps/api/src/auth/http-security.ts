@@ -1,0 +1,46 @@
+import helmet from '@fastify/helmet';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { AppConfig } from '@rtpm/config';
+
+// Headers a browser client may send, and those it may read (rate limiting, auth challenges).
+const ALLOWED_HEADERS = [
+  'Authorization',
+  'X-API-Key',
+  'Content-Type',
+  'Content-Encoding',
+  'X-Prometheus-Remote-Write-Version',
+];
+const EXPOSED_HEADERS = [
+  'RateLimit-Limit',
+  'RateLimit-Remaining',
+  'RateLimit-Reset',
+  'Retry-After',
+  'WWW-Authenticate',
+];
+
+// Browser-facing HTTP protection: security headers on every response and CORS from CORS_ORIGINS.
+export async function applyHttpSecurity(app: NestFastifyApplication, config: AppConfig): Promise<void> {
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        // Swagger UI at /docs loads its scripts from /docs itself and uses inline styles and data: images.
+        'script-src': ["'self'"],
+        'style-src': ["'self'", "'unsafe-inline'"],
+        'img-src': ["'self'", 'data:'],
+        // RTPM is often served over plain HTTP inside a network: do not rewrite /docs assets to https.
+        'upgrade-insecure-requests': null,
+      },
+    },
+  });
+  const { origins } = config.cors;
+  app.enableCors({
+    // A list answers only its own origins (others get no Access-Control-Allow-Origin, so the browser refuses);
+    // credentials are allowed for listed origins only, never with the wildcard (production refuses *).
+    origin: origins === '*' ? '*' : origins,
+    credentials: origins !== '*',
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    allowedHeaders: ALLOWED_HEADERS,
+    exposedHeaders: EXPOSED_HEADERS,
+    maxAge: 600,
+  });
+}
