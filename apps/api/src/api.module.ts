@@ -1,12 +1,11 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import { TerminusModule } from '@nestjs/terminus';
 import { AppConfig, ConfigModule } from '@rtpm/config';
 import { DatabaseModule } from '@rtpm/database';
 import { MetricsModule } from '@rtpm/metrics';
 import { QueryModule } from '@rtpm/query';
 import { ObservabilityModule, PrometheusEndpointModule } from '@rtpm/observability';
-import { HealthController } from './health/health.controller.js';
+import { HealthModule } from './health/health.module.js';
 import { AlertsApiModule } from './alerts/alerts-api.module.js';
 import { ApiExceptionFilter } from './http/api-exception.filter.js';
 import { IngestController } from './metrics/ingest.controller.js';
@@ -33,7 +32,7 @@ export class ApiModule {
         MetricsModule,
         QueryModule,
         RealtimeApiModule,
-        TerminusModule,
+        HealthModule,
         AlertsApiModule,
         RollupsApiModule,
         PrometheusAlertsModule,
@@ -45,7 +44,6 @@ export class ApiModule {
         PromQueryController,
         RemoteWriteController,
         PrometheusApiController,
-        HealthController,
       ],
       providers: [SampleParser, { provide: APP_FILTER, useClass: ApiExceptionFilter }],
     };

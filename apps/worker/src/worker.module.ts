@@ -1,5 +1,4 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { TerminusModule } from '@nestjs/terminus';
 import { AppConfig, ConfigModule } from '@rtpm/config';
 import { DatabaseModule } from '@rtpm/database';
 import { JobsModule } from '@rtpm/jobs';
@@ -8,8 +7,7 @@ import { RollupsModule } from '@rtpm/rollups';
 import { StorageModule } from '@rtpm/storage';
 import { AlertsWorkerModule } from './alerts/alerts-worker.module.js';
 import { QueueDashboard } from './admin/queue-dashboard.js';
-import { RedisHealthIndicator } from './health/redis.health.js';
-import { WorkerHealthController } from './health/worker-health.controller.js';
+import { WorkerHealthModule } from './health/worker-health.module.js';
 import { JobScheduleService } from './jobs/job-schedule.service.js';
 import { MaintenanceProcessor } from './jobs/maintenance.processor.js';
 import { QueueShutdown } from './jobs/queue-shutdown.service.js';
@@ -27,17 +25,15 @@ export class WorkerModule {
       imports: [
         ConfigModule.forRoot(config),
         DatabaseModule,
-        TerminusModule,
+        WorkerHealthModule,
         PrometheusEndpointModule,
         JobsModule,
         RollupsModule,
         StorageModule,
         AlertsWorkerModule,
       ],
-      controllers: [WorkerHealthController],
       providers: [
         WorkerQueues,
-        RedisHealthIndicator,
         RollupProcessor,
         MaintenanceProcessor,
         JobScheduleService,

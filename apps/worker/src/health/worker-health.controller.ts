@@ -1,29 +1,22 @@
 import { Controller, Get } from '@nestjs/common';
-import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
-import { RedisHealthIndicator } from './redis.health.js';
+import { HealthCheck } from '@nestjs/terminus';
+import { HealthProbes } from '@rtpm/observability';
 
-// The worker's own probes. Liveness only checks that the process answers (a Redis blip must not restart it);
-// readiness needs PostgreSQL and Redis, without which no job can run.
+// The worker's own probes on WORKER_PORT, the same pair as the API's: liveness checks nothing (a Redis blip must
+// not restart workers), readiness needs PostgreSQL, Redis and an up-to-date schema, without which no job can run.
 @Controller('health')
 export class WorkerHealthController {
-  constructor(
-    private readonly health: HealthCheckService,
-    private readonly database: TypeOrmHealthIndicator,
-    private readonly redis: RedisHealthIndicator,
-  ) {}
+  constructor(private readonly probes: HealthProbes) {}
 
   @Get('live')
   @HealthCheck()
   live() {
-    return this.health.check([]);
+    return this.probes.live();
   }
 
   @Get('ready')
   @HealthCheck()
   ready() {
-    return this.health.check([
-      () => this.database.pingCheck('database', { timeout: 1_000 }),
-      () => this.redis.pingCheck('redis'),
-    ]);
+    return this.probes.ready();
   }
 }

@@ -5,7 +5,7 @@ import { ALERT_QUEUES } from '@rtpm/alerts';
 import { QUEUES } from '@rtpm/jobs';
 import type { Queue } from 'bull';
 
-const WORKER_QUEUE_NAMES: readonly string[] = [...Object.values(QUEUES), ...Object.values(ALERT_QUEUES)];
+export const WORKER_QUEUE_NAMES: readonly string[] = [...Object.values(QUEUES), ...Object.values(ALERT_QUEUES)];
 
 // Every queue this worker consumes, whichever module registered it: for the dashboard, depth metrics and shutdown.
 @Injectable()

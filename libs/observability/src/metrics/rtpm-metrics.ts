@@ -17,6 +17,7 @@ export const RTPM_METRICS = {
   activeAlerts: 'active_alerts_total',
   websocketConnections: 'websocket_connections',
   httpRequestDuration: 'http_request_duration_seconds',
+  queueDepth: 'queue_depth',
 } as const;
 
 export type RtpmMetricName = (typeof RTPM_METRICS)[keyof typeof RTPM_METRICS];
@@ -64,5 +65,10 @@ export const RTPM_METRIC_PROVIDERS: Provider[] = [
     help: 'HTTP request duration by method, route template and status code.',
     labelNames: ['method', 'route', 'status_code'],
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  }),
+  makeGaugeProvider({
+    name: RTPM_METRICS.queueDepth,
+    help: 'Jobs in each Bull queue by state (waiting, active, delayed, failed, completed, paused), read at scrape time.',
+    labelNames: ['queue', 'state'],
   }),
 ];
