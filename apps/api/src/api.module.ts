@@ -7,6 +7,7 @@ import { QueryModule } from '@rtpm/query';
 import { ObservabilityModule, PrometheusEndpointModule } from '@rtpm/observability';
 import { HealthModule } from './health/health.module.js';
 import { AlertsApiModule } from './alerts/alerts-api.module.js';
+import { ApiObservabilityModule } from './observability/api-observability.module.js';
 import { ApiExceptionFilter } from './http/api-exception.filter.js';
 import { IngestController } from './metrics/ingest.controller.js';
 import { MetricCatalogController } from './metrics/metric-catalog.controller.js';
@@ -29,6 +30,7 @@ export class ApiModule {
         DatabaseModule,
         ObservabilityModule,
         PrometheusEndpointModule,
+        ApiObservabilityModule,
         MetricsModule,
         QueryModule,
         RealtimeApiModule,

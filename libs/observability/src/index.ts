@@ -5,3 +5,4 @@ export { methodLabel, routeLabel, UNMATCHED_ROUTE } from './metrics/http-labels.
 export { ObservabilityModule } from './metrics/observability.module.js';
 export { PrometheusEndpointModule } from './metrics/prometheus-endpoint.module.js';
 export { InjectRtpmMetric, RTPM_METRICS, type RtpmMetricName } from './metrics/rtpm-metrics.js';
+export { CountQueryRequests, QUERY_ENDPOINTS, type QueryEndpoint } from './metrics/query-endpoint.js';

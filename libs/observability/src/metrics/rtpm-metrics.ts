@@ -42,7 +42,7 @@ export const RTPM_METRIC_PROVIDERS: Provider[] = [
   }),
   makeCounterProvider({
     name: RTPM_METRICS.queryRequests,
-    help: 'Query requests by endpoint (a fixed name such as range, instant, query, aggregated) and outcome status.',
+    help: 'Query requests by endpoint (query, range, instant, aggregated, latest, prometheus_*) and HTTP status code.',
     labelNames: ['endpoint', 'status'],
   }),
   makeCounterProvider({
