@@ -2,6 +2,7 @@ import { BadRequestException, Controller, Get, Param, Query } from '@nestjs/comm
 import { ApiNotFoundResponse, ApiOkResponse, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@rtpm/auth';
 import { LABEL_NAME_PATTERN, MetricCatalogService } from '@rtpm/metrics';
+import { CountQueryRequests } from '@rtpm/observability';
 import { ApiAuth } from '../auth/api-auth.decorator.js';
 import { ErrorResponseDto } from '../http/error-response.dto.js';
 import { CatalogResponseDto, LatestResponseDto } from './dto/metric-responses.dto.js';
@@ -29,6 +30,7 @@ export class MetricCatalogController {
   }
 
   @Get('latest/:metric_name')
+  @CountQueryRequests('latest')
   @ApiParam({ name: 'metric_name', example: 'cpu_usage_percent' })
   @ApiQuery({
     name: 'labels',

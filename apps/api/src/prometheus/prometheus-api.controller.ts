@@ -3,6 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { Roles } from '@rtpm/auth';
 import { MetricCatalogService } from '@rtpm/metrics';
 import { PromQueryService, type RawParams } from '@rtpm/query';
+import { CountQueryRequests } from '@rtpm/observability';
 import type { FastifyReply } from 'fastify';
 import { PromApiExceptionFilter } from '../query/prom-api-exception.filter.js';
 import { sendQueryBody } from '../query/query-body.js';
@@ -34,55 +35,65 @@ export class PrometheusApiController {
   ) {}
 
   @Get('query')
+  @CountQueryRequests('prometheus_query')
   async instant(@Query() query: RawParams, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     return sendQueryBody(reply, await this.prom.instant(query, Date.now()));
   }
 
   @Post('query')
+  @CountQueryRequests('prometheus_query')
   @HttpCode(200)
   async instantForm(@Query() query: RawParams, @Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
     return sendQueryBody(reply, await this.prom.instant(mergeParams(query, body), Date.now()));
   }
 
   @Get('query_range')
+  @CountQueryRequests('prometheus_query_range')
   async range(@Query() query: RawParams, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     return sendQueryBody(reply, await this.prom.range(query, Date.now()));
   }
 
   @Post('query_range')
+  @CountQueryRequests('prometheus_query_range')
   @HttpCode(200)
   async rangeForm(@Query() query: RawParams, @Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
     return sendQueryBody(reply, await this.prom.range(mergeParams(query, body), Date.now()));
   }
 
   @Get('series')
+  @CountQueryRequests('prometheus_series')
   series(@Query() query: RawParams) {
     return this.findSeries(query);
   }
 
   @Post('series')
+  @CountQueryRequests('prometheus_series')
   @HttpCode(200)
   seriesForm(@Query() query: RawParams, @Body() body: unknown) {
     return this.findSeries(mergeParams(query, body));
   }
 
   @Get('labels')
+  @CountQueryRequests('prometheus_labels')
   labels(@Query() query: RawParams) {
     return this.labelNames(query);
   }
 
   @Post('labels')
+  @CountQueryRequests('prometheus_labels')
   @HttpCode(200)
   labelsForm(@Query() query: RawParams, @Body() body: unknown) {
     return this.labelNames(mergeParams(query, body));
   }
 
   @Get('label/:name/values')
+  @CountQueryRequests('prometheus_label_values')
   async labelValues(@Param('name') name: string, @Query() query: RawParams) {
     return success(await this.catalog.labelValues(unescapeLabel(name), parseLookup(query, false)));
   }
 
   @Get('metadata')
+  @CountQueryRequests('prometheus_metadata')
   async metadata(@Query() query: RawParams) {
     const metric = typeof query.metric === 'string' && query.metric !== '' ? query.metric : undefined;
     const rows = await this.catalog.metadata(metric, parseLimit(query.limit));

@@ -8,6 +8,7 @@ import {
 } from '@nestjs/swagger';
 import { Roles } from '@rtpm/auth';
 import { PromQueryService, type RawParams } from '@rtpm/query';
+import { CountQueryRequests } from '@rtpm/observability';
 import type { FastifyReply } from 'fastify';
 import { ApiAuth } from '../auth/api-auth.decorator.js';
 import { PromErrorDto, PromResponseDto } from './dto/query-responses.dto.js';
@@ -28,6 +29,7 @@ export class PromQueryController {
   constructor(private readonly prom: PromQueryService) {}
 
   @Get('range')
+  @CountQueryRequests('range')
   @ApiQuery({ name: 'query', example: 'sum by (region) (rate(http_requests_total[5m]))' })
   @ApiQuery({ name: 'start', example: '2024-01-01T00:00:00Z', description: 'RFC 3339 or Unix seconds.' })
   @ApiQuery({ name: 'end', example: '2024-01-01T01:00:00Z' })
@@ -38,6 +40,7 @@ export class PromQueryController {
   }
 
   @Post('range')
+  @CountQueryRequests('range')
   @HttpCode(200)
   async rangeForm(
     @Query() query: RawParams,
@@ -48,6 +51,7 @@ export class PromQueryController {
   }
 
   @Get('instant')
+  @CountQueryRequests('instant')
   @ApiQuery({ name: 'query', example: 'cpu_usage_percent{host=~"server0[12]"}' })
   @ApiQuery({ name: 'time', required: false, description: 'RFC 3339 or Unix seconds; default now.' })
   @ApiQuery({ name: 'timeout', required: false, example: '10s' })
@@ -56,6 +60,7 @@ export class PromQueryController {
   }
 
   @Post('instant')
+  @CountQueryRequests('instant')
   @HttpCode(200)
   async instantForm(
     @Query() query: RawParams,

@@ -9,6 +9,7 @@ import {
 } from '@nestjs/swagger';
 import { Roles } from '@rtpm/auth';
 import { StructuredQueryService } from '@rtpm/query';
+import { CountQueryRequests } from '@rtpm/observability';
 import type { FastifyReply } from 'fastify';
 import { ApiAuth } from '../auth/api-auth.decorator.js';
 import { ErrorResponseDto } from '../http/error-response.dto.js';
@@ -25,6 +26,7 @@ export class StructuredQueryController {
   constructor(private readonly queries: StructuredQueryService) {}
 
   @Post('query')
+  @CountQueryRequests('query')
   @HttpCode(200)
   @ApiBody({ type: StructuredQueryDto })
   @ApiOkResponse({ type: StructuredQueryResponseDto, description: 'Series with one point per non-empty bucket.' })

@@ -19,6 +19,7 @@ import {
 } from '@nestjs/swagger';
 import { Roles } from '@rtpm/auth';
 import { AGGREGATIONS, AggregatedReadService, RESOLUTIONS, RollupsError } from '@rtpm/rollups';
+import { CountQueryRequests } from '@rtpm/observability';
 import { ApiAuth } from '../auth/api-auth.decorator.js';
 import { ErrorResponseDto } from '../http/error-response.dto.js';
 import { parseAggregatedQuery } from './aggregated-query.parser.js';
@@ -32,6 +33,7 @@ export class AggregatedController {
   constructor(private readonly aggregated: AggregatedReadService) {}
 
   @Get('aggregated')
+  @CountQueryRequests('aggregated')
   @ApiQuery({ name: 'metric_name', required: true, example: 'cpu_usage_percent' })
   @ApiQuery({ name: 'resolution', required: false, enum: RESOLUTIONS, description: 'Bucket size (default 1m).' })
   @ApiQuery({ name: 'start', required: false, description: 'RFC 3339 or unix seconds (default: 60 buckets ago).' })
