@@ -3,11 +3,13 @@ import { Readable } from 'node:stream';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { INSERT_SAMPLES_SQL } from '@rtpm/metrics';
+import { formatCpuSplit, residentMemory, startCpuSplit, type CpuSplit } from './proc-stats.js';
 import { cleanup, envInt, freshDatabase, rate, startApi } from './support.js';
 
 // npm run bench:ingest — loads the same samples three ways into the same tables of a fresh database and prints
-// the rates: through the API (POST /api/v1/metrics/batch, the product path), with COPY (the fastest raw path)
-// and with the raw INSERT ... unnest ... ON CONFLICT that the API itself issues (for reference).
+// the rates, where the CPU went and the API's peak memory: through the API (POST /api/v1/metrics/batch, the product
+// path), with COPY (usually the fastest raw path), and with the raw INSERT ... unnest ... ON CONFLICT that the API
+// itself issues (for reference).
 const SAMPLES = envInt('BENCH_SAMPLES', 1_000_000);
 const SERIES = envInt('BENCH_SERIES', 2_000);
 const BATCH_SIZE = envInt('BENCH_BATCH_SIZE', 1_000);
@@ -60,11 +62,23 @@ async function runConcurrently<T>(jobs: T[], concurrency: number, run: (job: T) 
   await Promise.all(Array.from({ length: concurrency }, worker));
 }
 
-async function timed(fn: () => Promise<void>): Promise<number> {
+// Runs one load phase after a CHECKPOINT (so no phase pays for the previous one's dirty pages) and returns its
+// wall time in ms and where the CPU went.
+async function phase(
+  db: pg.Pool,
+  apiPid: number,
+  database: string,
+  fn: () => Promise<void>,
+): Promise<{ ms: number; cpu: CpuSplit }> {
+  await db.query('CHECKPOINT');
+  const stop = startCpuSplit(apiPid, database);
   const start = process.hrtime.bigint();
   await fn();
-  return Number(process.hrtime.bigint() - start) / 1e6;
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  return { ms, cpu: stop() };
 }
+
+const MB = 1024 * 1024;
 
 async function countSamples(db: pg.Pool): Promise<number> {
   const { rows } = await db.query<{ n: string }>('SELECT count(*) AS n FROM metric_samples');
@@ -82,12 +96,15 @@ async function main(): Promise<void> {
       `${CONCURRENCY} concurrent clients; COPY with ${COPY_STREAMS} stream(s)`,
   );
   const databaseUrl = await freshDatabase('rtpm_bench');
+  const database = new URL(databaseUrl).pathname.slice(1);
   const db = new pg.Pool({ connectionString: databaseUrl, max: Math.max(CONCURRENCY, COPY_STREAMS) });
   try {
     const samples = makeSamples();
 
-    // 1. Through the API. Bodies are serialised before the clock starts: the client's JSON work is not the server's.
-    const { baseUrl } = await startApi({ DATABASE_URL: databaseUrl });
+    // 1. Through the API. Bodies are serialised before the clock starts, so the client's JSON work is not counted
+    // against the server; what the client still spends (fetch, HTTP framing) shows in its CPU line.
+    const { baseUrl, child } = await startApi({ DATABASE_URL: databaseUrl });
+    const apiPid = child.pid!;
     const bodies = chunks(samples, BATCH_SIZE).map((batch) =>
       JSON.stringify({
         metrics: batch.map((s) => ({
@@ -99,7 +116,11 @@ async function main(): Promise<void> {
         })),
       }),
     );
-    const httpMs = await timed(() =>
+    let rssPeakSampled = 0;
+    const rssTimer = setInterval(() => {
+      rssPeakSampled = Math.max(rssPeakSampled, residentMemory(apiPid)?.rss ?? 0);
+    }, 100);
+    const http = await phase(db, apiPid, database, () =>
       runConcurrently(bodies, CONCURRENCY, async (body) => {
         const response = await fetch(`${baseUrl}/api/v1/metrics/batch`, {
           method: 'POST',
@@ -110,6 +131,8 @@ async function main(): Promise<void> {
         await response.arrayBuffer();
       }),
     );
+    clearInterval(rssTimer);
+    const memory = residentMemory(apiPid);
     await expectCount(db, 'HTTP');
 
     // The raw paths write the same (series_id, time, value) rows into the same, emptied, table.
@@ -124,7 +147,7 @@ async function main(): Promise<void> {
         rowsChunk.map((s) => `${seriesId(s)}\t${new Date(s.timeMs).toISOString()}\t${s.value}\n`).join(''),
       ),
     );
-    const copyMs = await timed(() =>
+    const copy = await phase(db, apiPid, database, () =>
       runConcurrently(copyParts, COPY_STREAMS, async (part) => {
         const client = await db.connect();
         try {
@@ -139,33 +162,38 @@ async function main(): Promise<void> {
     );
     await expectCount(db, 'COPY');
 
-    // 3. The API's own statement, issued directly, for reference.
+    // 3. The API's upsert statement, issued directly with the same batches and concurrency, for reference.
     await db.query('TRUNCATE metric_samples');
     const insertBatches = chunks(samples, BATCH_SIZE).map((batch) => [
       batch.map(seriesId),
       batch.map((s) => s.timeMs),
       batch.map((s) => s.value),
     ]);
-    const unnestMs = await timed(() =>
+    const upsert = await phase(db, apiPid, database, () =>
       runConcurrently(insertBatches, CONCURRENCY, async (params) => {
         await db.query(INSERT_SAMPLES_SQL, params);
       }),
     );
     await expectCount(db, 'INSERT unnest');
 
+    const line = (label: string, { ms, cpu }: { ms: number; cpu: CpuSplit }) =>
+      `${label.padEnd(34)} ${(ms / 1000).toFixed(2).padStart(7)} s  ${rate(SAMPLES, ms).padStart(18)}\n` +
+      `${''.padEnd(36)}CPU: ${formatCpuSplit(cpu, SAMPLES)}`;
     console.log('');
-    console.log(
-      `HTTP  POST /api/v1/metrics/batch  ${(httpMs / 1000).toFixed(2).padStart(7)} s  ${rate(SAMPLES, httpMs)}`,
-    );
-    console.log(
-      `COPY  (raw SQL, fastest path)     ${(copyMs / 1000).toFixed(2).padStart(7)} s  ${rate(SAMPLES, copyMs)}`,
-    );
-    console.log(
-      `INSERT unnest ON CONFLICT (raw)   ${(unnestMs / 1000).toFixed(2).padStart(7)} s  ${rate(SAMPLES, unnestMs)}`,
-    );
+    console.log(line('HTTP  POST /api/v1/metrics/batch', http));
+    console.log(line('COPY  (raw SQL, fastest path)', copy));
+    console.log(line('INSERT unnest ON CONFLICT (raw)', upsert));
     console.log('');
-    console.log(`HTTP / COPY ratio: ${((copyMs / httpMs) * 100).toFixed(1)}%`);
-    console.log(`HTTP / raw INSERT ratio: ${((unnestMs / httpMs) * 100).toFixed(1)}%`);
+    const ratio = (raw: { ms: number }) => `${((raw.ms / http.ms) * 100).toFixed(1)}%`;
+    const fastest = [copy, upsert].reduce((a, b) => (b.ms < a.ms ? b : a));
+    console.log(`HTTP / fastest raw path: ${ratio(fastest)}`);
+    console.log(
+      `HTTP / COPY: ${ratio(copy)}; HTTP / raw INSERT: ${ratio(insert)}; HTTP / raw upsert: ${ratio(upsert)}`,
+    );
+    console.log(
+      `API resident memory during the HTTP phase: peak ${((memory?.peak ?? 0) / MB).toFixed(0)} MB (VmHWM since start), ` +
+        `highest sampled VmRSS ${(rssPeakSampled / MB).toFixed(0)} MB`,
+    );
   } finally {
     await db.end();
   }
