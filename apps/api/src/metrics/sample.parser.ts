@@ -9,9 +9,11 @@ import {
 } from '@rtpm/metrics';
 import { validateSync, type ValidationError } from 'class-validator';
 import { IngestSampleDto } from './dto/ingest-sample.dto.js';
+import { acceptValidSample } from './sample-fast-path.js';
 
 // Turns request bodies into validated samples. Every problem of every item is collected, so that one 400 names
-// them all; nothing is returned (and so nothing stored) unless the whole body is valid.
+// them all; nothing is returned (and so nothing stored) unless the whole body is valid. Valid items take the
+// fast path (sample-fast-path.ts); the others are checked, and described, by validateSample below.
 @Injectable()
 export class SampleParser {
   private readonly limits: IngestLimits;
@@ -23,9 +25,9 @@ export class SampleParser {
   }
 
   parseOne(body: unknown, receivedAtMs: number): SampleInput {
-    const { sample, problems } = this.parseItem(body, receivedAtMs);
-    if (!sample) throw invalid('The metric is invalid; nothing was stored.', problems);
-    return sample;
+    const checked = this.check(body, receivedAtMs);
+    if (Array.isArray(checked)) throw invalid('The metric is invalid; nothing was stored.', checked);
+    return checked;
   }
 
   parseBatch(body: unknown, receivedAtMs: number): SampleInput[] {
@@ -45,52 +47,70 @@ export class SampleParser {
       const extra = Object.keys(body).find((key) => key !== 'metrics')!;
       throw invalid('The body has an unknown field.', [{ field: extra, message: 'is not a known field' }]);
     }
-    const samples: SampleInput[] = [];
-    const problems: FieldProblem[] = [];
+    const samples: SampleInput[] = new Array(items.length);
+    let problems: FieldProblem[] | undefined;
     let invalidItems = 0;
-    items.forEach((item, index) => {
-      const parsed = this.parseItem(item, receivedAtMs);
-      if (parsed.sample) samples.push(parsed.sample);
-      else invalidItems++;
-      for (const problem of parsed.problems) problems.push({ index, ...problem });
-    });
+    for (let index = 0; index < items.length; index++) {
+      const checked = this.check(items[index], receivedAtMs);
+      if (!Array.isArray(checked)) {
+        samples[index] = checked;
+        continue;
+      }
+      invalidItems++;
+      problems ??= [];
+      for (const problem of checked) problems.push({ index, ...problem });
+    }
     if (invalidItems > 0) {
-      throw invalid(`${invalidItems} of ${items.length} metrics are invalid; nothing was stored.`, problems);
+      throw invalid(`${invalidItems} of ${items.length} metrics are invalid; nothing was stored.`, problems!);
     }
     return samples;
   }
 
-  private parseItem(item: unknown, receivedAtMs: number): { sample?: SampleInput; problems: FieldProblem[] } {
-    if (!isRecord(item)) return { problems: [{ field: '', message: 'must be a JSON object' }] };
-    // The DTO has no transforms, so a shallow copy with the DTO's prototype is all class-validator needs;
-    // plainToInstance cost a third of the per-item time. The spread keeps a "__proto__" key an own property.
-    const dto = Object.setPrototypeOf({ ...item }, IngestSampleDto.prototype) as IngestSampleDto;
-    const problems = flatten(
-      validateSync(dto, {
-        whitelist: true,
-        forbidNonWhitelisted: true,
-        validationError: { target: false, value: false },
-      }),
-    );
-    // Limits and label rules too, whenever the shape allows checking them, so that one 400 names every problem.
-    const labels = dto.labels ?? {};
-    if (typeof dto.name === 'string' && isRecord(labels)) {
-      problems.push(...checkSampleLimits(dto.name, labels, this.limits));
-    }
-    if (problems.length > 0) return { problems };
-    return {
-      problems,
-      sample: {
-        name: dto.name,
-        type: dto.type,
-        value: dto.value,
-        labels: dto.labels ?? {},
-        timeMs: dto.timestamp == null ? receivedAtMs : parseTimestamp(dto.timestamp)!,
-        helpText: dto.help_text,
-        unit: dto.unit,
-      },
-    };
+  // The sample, or what is wrong with it.
+  private check(item: unknown, receivedAtMs: number): SampleInput | FieldProblem[] {
+    const sample = isRecord(item) ? acceptValidSample(item, receivedAtMs, this.limits) : undefined;
+    if (sample) return sample;
+    const checked = validateSample(item, receivedAtMs, this.limits);
+    return checked.sample ?? checked.problems;
   }
+}
+
+// The reference check of one item, with IngestSampleDto's decorators and the configured limits: it writes the
+// messages of every 400, and decides whatever acceptValidSample leaves to it.
+export function validateSample(
+  item: unknown,
+  receivedAtMs: number,
+  limits: IngestLimits,
+): { sample?: SampleInput; problems: FieldProblem[] } {
+  if (!isRecord(item)) return { problems: [{ field: '', message: 'must be a JSON object' }] };
+  // The DTO has no transforms, so a shallow copy with the DTO's prototype is all class-validator needs;
+  // plainToInstance cost a third of the per-item time. The spread keeps a "__proto__" key an own property.
+  const dto = Object.setPrototypeOf({ ...item }, IngestSampleDto.prototype) as IngestSampleDto;
+  const problems = flatten(
+    validateSync(dto, {
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      validationError: { target: false, value: false },
+    }),
+  );
+  // Limits and label rules too, whenever the shape allows checking them, so that one 400 names every problem.
+  const labels = dto.labels ?? {};
+  if (typeof dto.name === 'string' && isRecord(labels)) {
+    problems.push(...checkSampleLimits(dto.name, labels, limits));
+  }
+  if (problems.length > 0) return { problems };
+  return {
+    problems,
+    sample: {
+      name: dto.name,
+      type: dto.type,
+      value: dto.value,
+      labels: dto.labels ?? {},
+      timeMs: dto.timestamp == null ? receivedAtMs : parseTimestamp(dto.timestamp)!,
+      helpText: dto.help_text ?? undefined,
+      unit: dto.unit ?? undefined,
+    },
+  };
 }
 
 function flatten(errors: ValidationError[]): FieldProblem[] {

@@ -2,6 +2,9 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsNumber, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateBy } from 'class-validator';
 import { METRIC_NAME_PATTERN, METRIC_TYPES, parseTimestamp, type MetricType } from '@rtpm/metrics';
 
+export const MAX_HELP_TEXT_LENGTH = 4096;
+export const MAX_UNIT_LENGTH = 128;
+
 // The wire shape of one sample. Shape and format rules live here; the configurable limits (name length, label
 // count and sizes) are checked by SampleParser through @rtpm/metrics, so both show up in one 400.
 export class IngestSampleDto {
@@ -45,12 +48,12 @@ export class IngestSampleDto {
   @ApiPropertyOptional({ example: 'CPU usage percentage' })
   @IsOptional()
   @IsString({ message: 'must be a string' })
-  @MaxLength(4096, { message: 'must be at most 4096 characters' })
+  @MaxLength(MAX_HELP_TEXT_LENGTH, { message: `must be at most ${MAX_HELP_TEXT_LENGTH} characters` })
   help_text?: string;
 
   @ApiPropertyOptional({ example: 'percent' })
   @IsOptional()
   @IsString({ message: 'must be a string' })
-  @MaxLength(128, { message: 'must be at most 128 characters' })
+  @MaxLength(MAX_UNIT_LENGTH, { message: `must be at most ${MAX_UNIT_LENGTH} characters` })
   unit?: string;
 }
