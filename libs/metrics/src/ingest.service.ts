@@ -48,41 +48,50 @@ export class IngestService {
     }
   }
 
+  // Series ids in sample order: from the cache, and for the rest (new series, or changed metadata) from one
+  // upsert of each distinct key.
   private async resolveSeries(samples: SampleInput[]): Promise<number[]> {
-    const keys = samples.map((sample) => seriesKey(sample.name, sample.labels));
-    // Ids are collected locally: a batch with more new series than the cache holds must not lose its own.
-    const ids = new Map<string, number>();
-    const missing = new Map<string, SeriesDefinition>();
-    samples.forEach((sample, i) => {
-      const cached = this.cache.get(keys[i]);
+    const ids = new Array<number>(samples.length);
+    const missing = new Map<string, { definition: SeriesDefinition; indexes: number[] }>();
+    for (let i = 0; i < samples.length; i++) {
+      const sample = samples[i];
+      const key = seriesKey(sample.name, sample.labels);
+      const cached = this.cache.get(key);
       if (cached && !metadataChanged(cached, sample)) {
-        ids.set(keys[i], cached.id);
-      } else {
-        missing.set(keys[i], {
-          name: sample.name,
-          labelsJson: canonicalLabels(sample.labels),
-          type: sample.type,
-          helpText: sample.helpText,
-          unit: sample.unit,
-        });
+        ids[i] = cached.id;
+        continue;
       }
-    });
-    if (missing.size > 0) {
-      const sorted = [...missing.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-      const rows = await this.series.upsert(sorted.map(([, definition]) => definition));
-      for (const row of rows) {
-        const key = seriesKey(row.name, row.labels);
-        ids.set(key, row.id);
-        this.cache.set(key, {
-          id: row.id,
-          type: row.type,
-          helpText: row.helpText,
-          unit: row.unit,
-        });
+      const pending = missing.get(key);
+      if (pending) {
+        // The last sample's metadata wins, as it would over separate requests.
+        pending.definition = definitionOf(sample);
+        pending.indexes.push(i);
+      } else {
+        missing.set(key, { definition: definitionOf(sample), indexes: [i] });
       }
     }
-    return keys.map((key) => ids.get(key)!);
+    if (missing.size > 0) {
+      const sorted = [...missing.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      const rows = await this.series.upsert(sorted.map(([, { definition }]) => definition));
+      for (const row of rows) {
+        const key = seriesKey(row.name, row.labels);
+        // Ids are written into the batch directly: a batch with more new series than the cache holds keeps its own.
+        for (const i of missing.get(key)!.indexes) ids[i] = row.id;
+        this.cache.set(key, { id: row.id, type: row.type, helpText: row.helpText, unit: row.unit });
+      }
+    }
+    return ids;
   }
+}
+
+function definitionOf(sample: SampleInput): SeriesDefinition {
+  return {
+    name: sample.name,
+    labelsJson: canonicalLabels(sample.labels),
+    type: sample.type,
+    helpText: sample.helpText,
+    unit: sample.unit,
+  };
 }
 
 // Metadata is last-write-wins too: a sample that brings a different type, help text or unit updates its series.

@@ -143,6 +143,7 @@ describe(seriesKey.name, () => {
   it.each([
     { a: ['cpu', { host: 'a', region: 'eu' }], b: ['cpu', { region: 'eu', host: 'a' }] },
     { a: ['cpu', { z: '1', a: '2', m: '3' }], b: ['cpu', { m: '3', z: '1', a: '2' }] },
+    { a: ['cpu', { a: '1', c: '2', b: '3' }], b: ['cpu', { a: '1', b: '3', c: '2' }] },
     { a: ['cpu', {}], b: ['cpu', {}] },
   ] as const)('is the same for $a and $b', ({ a, b }) => {
     expect(seriesKey(a[0], a[1])).toBe(seriesKey(b[0], b[1]));
@@ -157,6 +158,8 @@ describe(seriesKey.name, () => {
     // A value that spells out more labels must not collide with those labels.
     { a: ['cpu', { a: 'x","b":"y' }], b: ['cpu', { a: 'x', b: 'y' }] },
     { a: ['cpu_', { x: 'a' }], b: ['cpu', { _x: 'a' }] },
+    { a: ['cpu', { a: 'b' }], b: ['cpu', { ab: '' }] },
+    { a: ['cpu', { a: 'x', b: 'y' }], b: ['cpu', { a: 'y', b: 'x' }] },
   ] as const)('differs between $a and $b', ({ a, b }) => {
     expect(seriesKey(a[0], a[1])).not.toBe(seriesKey(b[0], b[1]));
   });

@@ -66,9 +66,24 @@ export function checkSampleLimits(name: string, labels: Labels, limits: IngestLi
   return problems;
 }
 
-// The identity of a series: its name and its label set, independent of the order labels were given in.
+// The identity of a series: its name and its label set, independent of the order labels were given in. Names,
+// label names and (checked by checkSampleLimits) label values hold no NUL, so NUL-separated tokens cannot be
+// confused. Built on every ingested sample, hence no JSON: labels already in order cost no sort either.
 export function seriesKey(name: string, labels: Labels): string {
-  return `${name}\u0000${canonicalLabels(labels)}`;
+  let key = name;
+  let previous = '';
+  for (const label in labels) {
+    if (label < previous) return sortedSeriesKey(name, labels);
+    previous = label;
+    key += `\u0000${label}\u0000${labels[label]}`;
+  }
+  return key;
+}
+
+function sortedSeriesKey(name: string, labels: Labels): string {
+  let key = name;
+  for (const label of Object.keys(labels).sort()) key += `\u0000${label}\u0000${labels[label]}`;
+  return key;
 }
 
 export function canonicalLabels(labels: Labels): string {
