@@ -23,5 +23,5 @@ export {
   type SampleInput,
 } from './metrics.types.js';
 export { type SeriesLookup, type SeriesMetadataRow } from './series-lookup.repository.js';
-export { INSERT_SAMPLES_SQL } from './sample.repository.js';
+export { INSERT_NEW_SAMPLES_SQL, SampleRepository, UPSERT_SAMPLES_SQL, sampleParameters } from './sample.repository.js';
 export { mergeLastWriteWins } from './sample-writer.js';
