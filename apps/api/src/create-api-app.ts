@@ -2,20 +2,24 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { AppConfig } from '@rtpm/config';
-import type { LogLevel } from '@nestjs/common';
+import { createAppLogger, fastifyLogging, LoggingModule, type LoggingOptions } from '@rtpm/observability';
+import { Logger } from 'nestjs-pino';
 import { ApiModule } from './api.module.js';
 import { withSecuritySchemes } from './auth/api-auth.decorator.js';
 import { applyHttpSecurity } from './auth/http-security.js';
 import { registerProtobufBody } from './prometheus/protobuf-body.js';
 import { RealtimeIoAdapter } from './realtime/realtime-io.adapter.js';
 
-// Builds the API application (used by main.ts and by the tests, which listen on a random port).
-export async function createApiApp(config: AppConfig, logger: LogLevel[] | false = ['log', 'warn', 'error']) {
+// Builds the API application (used by main.ts and by the tests, which listen on a random port). Logs follow
+// LOG_LEVEL and LOG_FORMAT unless `logs` overrides them; `false` silences them (tests).
+export async function createApiApp(config: AppConfig, logs: LoggingOptions | false = {}) {
+  const logger = createAppLogger(config, 'api', logs);
   const app = await NestFactory.create<NestFastifyApplication>(
-    ApiModule.forRoot(config),
-    new FastifyAdapter({ bodyLimit: config.http.bodyLimitBytes }),
-    { logger },
+    LoggingModule.forApp(ApiModule.forRoot(config), logger),
+    new FastifyAdapter({ ...fastifyLogging(logger), bodyLimit: config.http.bodyLimitBytes }),
+    { bufferLogs: logs !== false, logger: logs === false ? false : undefined },
   );
+  app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   await applyHttpSecurity(app, config);
   registerProtobufBody(app, config.http.bodyLimitBytes);

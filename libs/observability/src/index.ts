@@ -6,3 +6,6 @@ export { ObservabilityModule } from './metrics/observability.module.js';
 export { PrometheusEndpointModule } from './metrics/prometheus-endpoint.module.js';
 export { InjectRtpmMetric, RTPM_METRICS, type RtpmMetricName } from './metrics/rtpm-metrics.js';
 export { CountQueryRequests, QUERY_ENDPOINTS, type QueryEndpoint } from './metrics/query-endpoint.js';
+export { createAppLogger, fastifyLogging, type LoggingOptions } from './logging/app-logger.js';
+export { LoggingModule } from './logging/logging.module.js';
+export { REQUEST_ID_HEADER } from './logging/request-id.js';

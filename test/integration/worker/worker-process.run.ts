@@ -5,7 +5,7 @@ import { createWorkerApp } from '../../../apps/worker/src/create-worker-app.js';
 // The body of a worker process started by a test (see worker-process.config.ts): the real worker app on the
 // configuration from the environment, consuming the real queues until the process is killed.
 it('runs a worker until killed', async () => {
-  const app = await createWorkerApp(loadConfig(process.env), ['error']);
+  const app = await createWorkerApp(loadConfig(process.env), { level: 'error' });
   await app.listen(0, '127.0.0.1');
   process.stdout.write('\nRTPM-WORKER-READY\n');
   await new Promise(() => undefined);
