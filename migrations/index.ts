@@ -2,6 +2,7 @@ import { MetricStorage1764300000000 } from './1764300000000-metric-storage.js';
 import { MetricRollups1764400000000 } from './1764400000000-metric-rollups.js';
 import { Alerting1764510000000 } from './1764510000000-alerting.js';
 import { Auth1764600000000 } from './1764600000000-auth.js';
+import { RollupReadColumns1764700000000 } from './1764700000000-rollup-read-columns.js';
 
 // Every migration, oldest first. Listed by hand so that the compiled apps need no file globbing.
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   MetricRollups1764400000000,
   Alerting1764510000000,
   Auth1764600000000,
+  RollupReadColumns1764700000000,
 ];

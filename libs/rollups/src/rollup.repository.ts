@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { SqlClient } from '@rtpm/database';
 import type { PoolClient } from 'pg';
 import type { Resolution } from './core/resolution.js';
+import { rollupReadSql } from './rollup-read.sql.js';
 
 export interface DirtyMark {
   id: string;
@@ -26,21 +27,28 @@ const ADVISORY_LOCK: Record<Resolution, number> = { '1m': 0x7274_0101, '1h': 0x7
 const TABLE: Record<Resolution, string> = { '1m': 'metric_rollups_1m', '1h': 'metric_rollups_1h' };
 
 // Rewrites a row only when it changed, so an idempotent re-run writes nothing.
-const UPSERT_TAIL = `
+function upsertTail(columns: string[]): string {
+  const list = (alias: string) => columns.map((column) => `${alias}.${column}`).join(', ');
+  return `
   ON CONFLICT (series_id, bucket) DO UPDATE
-     SET count = EXCLUDED.count, sum = EXCLUDED.sum, min = EXCLUDED.min, max = EXCLUDED.max, last = EXCLUDED.last
-   WHERE (r.count, r.sum, r.min, r.max, r.last)
-         IS DISTINCT FROM (EXCLUDED.count, EXCLUDED.sum, EXCLUDED.min, EXCLUDED.max, EXCLUDED.last)`;
+     SET ${columns.map((column) => `${column} = EXCLUDED.${column}`).join(', ')}
+   WHERE (${list('r')}) IS DISTINCT FROM (${list('EXCLUDED')})`;
+}
+
+const STATS = ['count', 'sum', 'min', 'max', 'last'];
+// The 1m row also keeps the time of its last sample and its first sample (time and value): the query paths read
+// PromQL instant selectors from them (see migration 1764700000000).
+const STATS_1M = [...STATS, 'first_time', 'first', 'last_time'];
 
 // 1m buckets from raw samples in [$1, $2). `last` is the value at the greatest time of the bucket.
 const ROLL_1M_SQL = `
-  INSERT INTO metric_rollups_1m AS r (bucket, series_id, count, sum, min, max, last)
+  INSERT INTO metric_rollups_1m AS r (bucket, series_id, ${STATS_1M.join(', ')})
   SELECT date_trunc('minute', time, 'UTC'), series_id, count(*), sum(value), min(value), max(value),
-         (array_agg(value ORDER BY time DESC))[1]
+         (array_agg(value ORDER BY time DESC))[1], min(time), (array_agg(value ORDER BY time))[1], max(time)
     FROM metric_samples
    WHERE time >= $1 AND time < $2
    GROUP BY 1, 2
-  ${UPSERT_TAIL}`;
+  ${upsertTail(STATS_1M)}`;
 
 // 1h buckets from the 1m rows in [$1, $2).
 const ROLL_1H_SQL = `
@@ -50,59 +58,30 @@ const ROLL_1H_SQL = `
     FROM metric_rollups_1m
    WHERE bucket >= $1 AND bucket < $2
    GROUP BY 1, 2
-  ${UPSERT_TAIL}`;
+  ${upsertTail(STATS)}`;
 
-// Bucket statistics for the aggregated endpoint, per series and bucket of $5 ('minute' or 'hour'), as sub-bucket
-// parts merged at the end: rolled 1h rows (hour resolution) before the 1h watermark, rolled 1m rows before the 1m
-// watermark, raw samples from the 1m watermark on (the open tail). Buckets marked dirty by late samples and not
-// yet re-rolled are answered one level down (a dirty minute from raw samples, a dirty hour from its minutes), so
-// a committed sample shows at once. The parts are disjoint: the 1h watermark never passes the 1m one.
-const AGGREGATED_SQL = `
+// Bucket statistics for the aggregated endpoint, per series and bucket of the resolution, merged from the parts
+// rollupReadSql gives (rolled buckets where clean, raw samples for the open tail and dirty minutes).
+function aggregatedSql(query: { startMs: number; endMs: number; resolution: Resolution }): string {
+  const read = rollupReadSql({
+    fromMs: query.startMs,
+    toMs: query.endMs,
+    resolution: query.resolution,
+    shape: 'stats',
+  });
+  const unit = query.resolution === '1m' ? 'minute' : 'hour';
+  return `
   WITH s AS (
-    SELECT id, labels FROM metric_series WHERE name = $1 AND labels @> $2::jsonb ORDER BY id LIMIT $6
-  ), w AS (
-    SELECT coalesce((SELECT rolled_until FROM rollup_watermarks WHERE resolution = '1m'), '-infinity') AS m1,
-           coalesce((SELECT rolled_until FROM rollup_watermarks WHERE resolution = '1h'), '-infinity') AS h1
-  ), dm AS (
-    SELECT DISTINCT d.bucket FROM rollup_dirty_buckets d, w
-     WHERE d.resolution = '1m' AND d.bucket >= $3 AND d.bucket < least($4, w.m1)
-  ), dh AS (
-    SELECT DISTINCT x.hour FROM w, (
-      SELECT bucket AS hour FROM rollup_dirty_buckets WHERE resolution = '1h' AND bucket >= $3 AND bucket < $4
-      UNION SELECT date_trunc('hour', bucket, 'UTC') FROM dm) x
-     WHERE $5 = 'hour' AND x.hour < w.h1
-  ), parts AS (
-    SELECT r.series_id, r.bucket AS sub, r.count, r.sum, r.min, r.max, r.last
-      FROM metric_rollups_1h r, w
-     WHERE $5 = 'hour' AND r.series_id IN (SELECT id FROM s) AND r.bucket >= $3 AND r.bucket < least($4, w.h1)
-       AND r.bucket NOT IN (SELECT hour FROM dh)
-    UNION ALL
-    SELECT r.series_id, r.bucket, r.count, r.sum, r.min, r.max, r.last
-      FROM metric_rollups_1m r, w
-     WHERE r.series_id IN (SELECT id FROM s) AND r.bucket >= $3 AND r.bucket < least($4, w.m1)
-       AND (r.bucket >= CASE WHEN $5 = 'hour' THEN greatest($3, w.h1) ELSE $3 END
-            OR date_trunc('hour', r.bucket, 'UTC') IN (SELECT hour FROM dh))
-       AND r.bucket NOT IN (SELECT bucket FROM dm)
-    UNION ALL
-    SELECT m.series_id, date_trunc('minute', m.time, 'UTC'), count(*), sum(m.value), min(m.value), max(m.value),
-           (array_agg(m.value ORDER BY m.time DESC))[1]
-      FROM metric_samples m, w
-     WHERE m.series_id IN (SELECT id FROM s) AND m.time >= greatest($3, w.m1) AND m.time < $4
-     GROUP BY 1, 2
-    UNION ALL
-    SELECT m.series_id, dm.bucket, count(*), sum(m.value), min(m.value), max(m.value),
-           (array_agg(m.value ORDER BY m.time DESC))[1]
-      FROM dm JOIN metric_samples m ON m.time >= dm.bucket AND m.time < dm.bucket + interval '1 minute'
-     WHERE m.series_id IN (SELECT id FROM s)
-     GROUP BY 1, 2
-  )
+    SELECT id, labels FROM metric_series WHERE name = $1 AND labels @> $2::jsonb ORDER BY id LIMIT $3
+  ), ${read.ctes}
   SELECT s.id::text AS series_id, s.labels,
-         (extract(epoch FROM date_trunc($5, p.sub, 'UTC')) * 1000)::int8 AS bucket_ms,
+         (extract(epoch FROM date_trunc('${unit}', p.sub, 'UTC')) * 1000)::int8 AS bucket_ms,
          sum(p.count)::int8 AS count, sum(p.sum) AS sum, min(p.min) AS min, max(p.max) AS max,
          (array_agg(p.last ORDER BY p.sub DESC))[1] AS last
-    FROM parts p JOIN s ON s.id = p.series_id
+    FROM s CROSS JOIN LATERAL (${read.rows('s.id')}) p
    GROUP BY s.id, s.labels, 3
    ORDER BY s.id, 3`;
+}
 
 // All SQL of the rollup domain: rolling buckets, watermarks, dirty marks, rollup retention and the aggregated read.
 @Injectable()
@@ -190,14 +169,7 @@ export class RollupRepository {
       min: number;
       max: number;
       last: number;
-    }>(AGGREGATED_SQL, [
-      query.metricName,
-      JSON.stringify(query.labels),
-      new Date(query.startMs),
-      new Date(query.endMs),
-      query.resolution === '1m' ? 'minute' : 'hour',
-      query.maxSeries,
-    ]);
+    }>(aggregatedSql(query), [query.metricName, JSON.stringify(query.labels), query.maxSeries]);
     return rows.map((row) => ({
       seriesId: row.series_id,
       labels: row.labels,

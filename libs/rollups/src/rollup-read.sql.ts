@@ -1,0 +1,115 @@
+import { bucketCeil, bucketStart, type Resolution } from './core/resolution.js';
+
+// What a reader gets for each series over [from, to):
+// - stats: bucket statistics (sub, count, sum, min, max, last), where `sub` is the start of a rolled 1h or 1m
+//   bucket, or the time of a raw sample (count 1); sums of them are the statistics of any union of whole buckets;
+// - samples: (time, value) rows, a subset of the raw samples that holds the first and the last sample of every
+//   minute: enough for anything that only ever picks a minute's first or last sample (PromQL instant selectors at
+//   minute-aligned steps), and far fewer rows than the raw samples when a series has several per minute.
+export type RollupShape = 'stats' | 'samples';
+
+export interface RollupReadSpec {
+  fromMs: number;
+  toMs: number;
+  // The coarsest rollup to read: '1h' reads whole clean hours from metric_rollups_1h (stats only).
+  resolution: Resolution;
+  shape: RollupShape;
+}
+
+export interface RollupReadSql {
+  // CTE definitions (without WITH): put them in a WITH clause that encloses the LATERAL join over `rows`.
+  ctes: string;
+  // The rows of one series; `sid` is the SQL expression of its id (typically a column of the driving relation).
+  rows(sid: string): string;
+}
+
+// Rolled buckets where they are rolled and clean, raw samples for the rest, so that the answer is the one raw
+// samples give and is complete up to now:
+// - buckets before the resolution's watermark (rollup_watermarks) are rolled; the tail after the 1m watermark is
+//   read raw, and so are the partial minutes at either end of [from, to);
+// - buckets marked dirty by late samples (rollup_dirty_buckets) and not yet re-rolled are answered one level
+//   down: a dirty minute from raw samples, a dirty hour from its minutes;
+// - the parts are disjoint: the 1h watermark never passes the 1m one, and whole hours lie inside whole minutes.
+// All of it reads one statement snapshot, and a rollup commits rows, watermark and cleared marks together.
+export function rollupReadSql(spec: RollupReadSpec): RollupReadSql {
+  if (spec.shape === 'samples' && spec.resolution !== '1m') throw new Error('samples are read from 1m rollups');
+  const hourly = spec.resolution === '1h';
+  const from = literal(spec.fromMs);
+  const to = literal(spec.toMs);
+  // Whole minutes [mLo, mHi) and whole hours [hLo, hHi) that are rolled; both empty when the range has none.
+  const mLo = literal(bucketCeil(spec.fromMs, '1m'));
+  const mHi = `greatest(${mLo}, least(${literal(bucketStart(spec.toMs, '1m'))}, (SELECT m1 FROM rw)))`;
+  const hLo = literal(bucketCeil(spec.fromMs, '1h'));
+  const hHi = `greatest(${hLo}, least(${literal(bucketStart(spec.toMs, '1h'))}, (SELECT h1 FROM rw)))`;
+
+  const ctes = [
+    `rw AS (
+       SELECT coalesce((SELECT rolled_until FROM rollup_watermarks WHERE resolution = '1m'), '-infinity') AS m1,
+              coalesce((SELECT rolled_until FROM rollup_watermarks WHERE resolution = '1h'), '-infinity') AS h1)`,
+    `rdm AS (
+       SELECT DISTINCT bucket FROM rollup_dirty_buckets
+        WHERE resolution = '1m' AND bucket >= ${mLo} AND bucket < ${mHi})`,
+  ];
+  if (hourly) {
+    ctes.push(`rdh AS (
+       SELECT DISTINCT x.hour FROM (
+         SELECT bucket AS hour FROM rollup_dirty_buckets WHERE resolution = '1h' AND bucket >= ${hLo} AND bucket < ${hHi}
+         UNION SELECT date_trunc('hour', bucket, 'UTC') FROM rdm) x
+        WHERE x.hour >= ${hLo} AND x.hour < ${hHi})`);
+  }
+
+  const rows = (sid: string): string => {
+    const minutes = (range: string, driver?: string) => minuteRows(spec.shape, sid, range, driver);
+    const raw = (range: string, driver?: string) => rawRows(spec.shape, sid, range, driver);
+    const parts: string[] = [];
+    if (hourly) {
+      parts.push(
+        `SELECT r.bucket AS sub, r.count, r.sum, r.min, r.max, r.last FROM metric_rollups_1h r
+          WHERE r.series_id = ${sid} AND r.bucket >= ${hLo} AND r.bucket < ${hHi}
+            AND r.bucket NOT IN (SELECT hour FROM rdh)`,
+        // The minutes around the hours read at 1h, and the minutes of dirty hours.
+        minutes(`r.bucket >= ${mLo} AND r.bucket < least(${mHi}, ${hLo})`),
+        minutes(`r.bucket >= greatest(${mLo}, ${hHi}) AND r.bucket < ${mHi}`),
+        minutes(`r.bucket >= rdh.hour AND r.bucket < rdh.hour + interval '1 hour'`, 'rdh'),
+      );
+    } else {
+      parts.push(minutes(`r.bucket >= ${mLo} AND r.bucket < ${mHi}`));
+    }
+    if (spec.fromMs < bucketCeil(spec.fromMs, '1m')) {
+      parts.push(raw(`m.time >= ${from} AND m.time < least(${to}, ${mLo})`));
+    }
+    parts.push(
+      raw(`m.time >= greatest(${from}, ${mHi}) AND m.time < ${to}`),
+      raw(`m.time >= rdm.bucket AND m.time < rdm.bucket + interval '1 minute'`, 'rdm'),
+    );
+    return parts.join('\n UNION ALL\n');
+  };
+  return { ctes: ctes.join(',\n'), rows };
+}
+
+// Clean 1m rows in `range`; `driver` names a CTE whose rows the range refers to (dirty hours).
+function minuteRows(shape: RollupShape, sid: string, range: string, driver?: string): string {
+  const from = `${driver ? `${driver}, ` : ''}metric_rollups_1m r`;
+  const where = `r.series_id = ${sid} AND ${range} AND r.bucket NOT IN (SELECT bucket FROM rdm)`;
+  if (shape === 'stats')
+    return `SELECT r.bucket AS sub, r.count, r.sum, r.min, r.max, r.last FROM ${from} WHERE ${where}`;
+  // A minute's first and last sample (once when they are the same one). Rows rolled before their times were
+  // kept (NULL) have lost their raw samples: raw samples would give nothing there either.
+  return `SELECT v.time, v.value FROM ${from}
+           CROSS JOIN LATERAL (VALUES (1, r.first_time, r.first), (2, r.last_time, r.last)) AS v(k, time, value)
+          WHERE ${where} AND v.time IS NOT NULL AND (v.k = 1 OR r.last_time > r.first_time)`;
+}
+
+function rawRows(shape: RollupShape, sid: string, range: string, driver?: string): string {
+  const columns =
+    shape === 'stats'
+      ? 'm.time AS sub, 1::int8 AS count, m.value AS sum, m.value AS min, m.value AS max, m.value AS last'
+      : 'm.time, m.value';
+  return `SELECT ${columns} FROM ${driver ? `${driver}, ` : ''}metric_samples m WHERE m.series_id = ${sid} AND ${range}`;
+}
+
+// A timestamptz literal from epoch ms, clamped to what PostgreSQL's text input and RTPM's storage can hold.
+function literal(ms: number): string {
+  const clamped = Math.min(Math.max(ms, 0), 253_402_300_799_999);
+  return `'${new Date(clamped).toISOString()}'::timestamptz`;
+}
