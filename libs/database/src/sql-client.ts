@@ -20,6 +20,10 @@ export class SqlClient {
   // Runs fn inside BEGIN/COMMIT on one connection; any throw rolls back.
   async transaction<T>(fn: (client: PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
+    // pg-pool drops its error listener while a client is checked out: a connection lost mid-transaction (database
+    // restart, network cut) would then be an unhandled 'error' event that ends the process. The statement in flight
+    // fails anyway, and pg-pool discards the dead client on release.
+    client.on('error', ignoreConnectionError);
     try {
       await client.query('BEGIN');
       const result = await fn(client);
@@ -29,7 +33,10 @@ export class SqlClient {
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
+      client.removeListener('error', ignoreConnectionError);
       client.release();
     }
   }
 }
+
+function ignoreConnectionError(): void {}
