@@ -86,7 +86,11 @@ export class QueueDepthMetrics implements OnModuleInit, OnModuleDestroy {
   }
 
   private async update(): Promise<void> {
-    for (const queue of this.queues.all()) {
+    const queues = this.queues.all();
+    // Bull's client holds commands while Redis is away, which would hold the scrape until it returns: report no
+    // depths instead.
+    if (queues.some((queue) => queue.client.status !== 'ready')) return queueJobs.reset();
+    for (const queue of queues) {
       const counts = await queue.getJobCounts();
       for (const [state, count] of Object.entries(counts)) queueJobs.set({ queue: queue.name, state }, count);
       queueJobs.set({ queue: queue.name, state: 'paused' }, await queue.getPausedCount());
