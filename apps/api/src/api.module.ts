@@ -10,6 +10,7 @@ import { AlertsApiModule } from './alerts/alerts-api.module.js';
 import { ApiObservabilityModule } from './observability/api-observability.module.js';
 import { ApiExceptionFilter } from './http/api-exception.filter.js';
 import { IngestController } from './metrics/ingest.controller.js';
+import { LatestCacheFeed } from './metrics/latest-cache.feed.js';
 import { MetricCatalogController } from './metrics/metric-catalog.controller.js';
 import { SampleParser } from './metrics/sample.parser.js';
 import { RealtimeApiModule } from './realtime/realtime-api.module.js';
@@ -47,7 +48,7 @@ export class ApiModule {
         RemoteWriteController,
         PrometheusApiController,
       ],
-      providers: [SampleParser, { provide: APP_FILTER, useClass: ApiExceptionFilter }],
+      providers: [SampleParser, LatestCacheFeed, { provide: APP_FILTER, useClass: ApiExceptionFilter }],
     };
   }
 }

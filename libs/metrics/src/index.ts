@@ -9,6 +9,8 @@ export {
 } from './core/sample-rules.js';
 export { IngestEvents, type CommittedSamplesListener } from './ingest-events.js';
 export { IngestService } from './ingest.service.js';
+export { LATEST_CACHE_MAX_SERIES, LATEST_CACHE_REVALIDATE_MS, LatestCache, type LatestUpdate } from './latest-cache.js';
+export { type LatestRow } from './latest.repository.js';
 export { MetricCatalogService } from './metric-catalog.service.js';
 export { MetricsError, type MetricsErrorCode } from './metrics.errors.js';
 export { MetricsModule } from './metrics.module.js';

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { isTransientDatabaseError } from '@rtpm/database';
 import { MetricsError } from './metrics.errors.js';
 import type { CatalogEntry, Labels, LatestSample } from './metrics.types.js';
-import { SampleRepository } from './sample.repository.js';
+import { LatestCache } from './latest-cache.js';
+import { LatestRepository } from './latest.repository.js';
 import { SeriesLookupRepository, type SeriesLookup, type SeriesMetadataRow } from './series-lookup.repository.js';
 import { SeriesRepository } from './series.repository.js';
 
@@ -11,7 +12,8 @@ import { SeriesRepository } from './series.repository.js';
 export class MetricCatalogService {
   constructor(
     private readonly series: SeriesRepository,
-    private readonly samples: SampleRepository,
+    private readonly latestCache: LatestCache,
+    private readonly latestRows: LatestRepository,
     private readonly lookup: SeriesLookupRepository,
   ) {}
 
@@ -38,13 +40,25 @@ export class MetricCatalogService {
 
   latest(name: string, labelFilter: Labels): Promise<LatestSample[]> {
     return unavailableOnOutage(async () => {
-      const latest = await this.samples.latest(name, labelFilter);
+      const cached = await this.latestCache.read(name);
+      const rows = cached ? cached.filter((row) => hasLabels(row.labels, labelFilter)) : undefined;
+      const latest = (rows ?? (await this.latestRows.latest(name, labelFilter))).map((row) => ({
+        labels: row.labels,
+        value: row.value,
+        timeMs: row.timeMs,
+      }));
       if (latest.length === 0 && !(await this.series.exists(name))) {
         throw new MetricsError('metric_not_found', `Metric "${name}" has no series.`);
       }
       return latest;
     });
   }
+}
+
+// labels @> filter, as the SQL read filters.
+function hasLabels(labels: Labels, filter: Labels): boolean {
+  for (const name in filter) if (!Object.hasOwn(labels, name) || labels[name] !== filter[name]) return false;
+  return true;
 }
 
 async function unavailableOnOutage<T>(read: () => Promise<T>): Promise<T> {

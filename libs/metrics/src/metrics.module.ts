@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { IngestEvents } from './ingest-events.js';
 import { IngestService } from './ingest.service.js';
+import { LatestCache } from './latest-cache.js';
+import { LatestRepository } from './latest.repository.js';
 import { MetricCatalogService } from './metric-catalog.service.js';
 import { SampleWriter } from './sample-writer.js';
 import { SampleRepository } from './sample.repository.js';
@@ -17,7 +19,9 @@ import { SeriesLookupRepository } from './series-lookup.repository.js';
     IngestService,
     MetricCatalogService,
     SeriesLookupRepository,
+    LatestRepository,
+    LatestCache,
   ],
-  exports: [IngestEvents, IngestService, MetricCatalogService],
+  exports: [IngestEvents, IngestService, MetricCatalogService, LatestCache],
 })
 export class MetricsModule {}

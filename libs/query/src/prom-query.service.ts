@@ -1,14 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@rtpm/config';
+import { LatestCache } from '@rtpm/metrics';
 import { parse, PromqlError, valueType, type Expr, type VectorSelector } from '@rtpm/promql';
 import { compareLabels, promPair } from './core/prom-format.js';
 import { LOOKBACK_MS, parseInstantParams, parseRangeParams, type RawParams } from './core/prom-params.js';
 import { evalScalar } from './core/scalar.js';
 import { QueryCache } from './query-cache.js';
 import { QueryError } from './query.errors.js';
-import { QueryRepository, type SeriesInfo, type StepSeries } from './query.repository.js';
-import { instantGrid } from './sql/promql.sql.js';
-import type { InstantQueryParams, PromData, QueryBody, RangeQueryParams } from './query.types.js';
+import { QueryReader, QueryRepository, type SeriesInfo, type StepSeries } from './query.repository.js';
+import { instantGrid, labelsWithName, type EvalGrid } from './sql/promql.sql.js';
+import type { InstantQueryParams, Labels, PromData, QueryBody, RangeQueryParams } from './query.types.js';
 
 // The Prometheus HTTP API's query and query_range, independent of the route they are served on: controllers
 // hand over the raw query-string/form values and send back the body this returns.
@@ -17,6 +18,7 @@ export class PromQueryService {
   constructor(
     private readonly repository: QueryRepository,
     private readonly cache: QueryCache,
+    private readonly latest: LatestCache,
     private readonly config: AppConfig,
   ) {}
 
@@ -79,15 +81,10 @@ export class PromQueryService {
           'query',
         );
       }
-      const timeoutMs = this.timeoutMs(params.timeoutMs);
-      const ids = await this.matchSeries([matrix.selector], timeoutMs);
-      const series = await this.repository.rawSamples(
-        matrix.selector,
-        matrix.rangeMs,
-        params.timeMs,
-        ids.get(matrix.selector)!,
-        timeoutMs,
-      );
+      const series = await this.repository.read(this.timeoutMs(params.timeoutMs), async (reader) => {
+        const ids = await this.matchSeries(reader, [matrix.selector]);
+        return reader.rawSamples(matrix.selector, matrix.rangeMs, params.timeMs, ids.get(matrix.selector)!);
+      });
       series.sort((a, b) => compareLabels(a.labels, b.labels));
       return {
         resultType: 'matrix',
@@ -101,27 +98,61 @@ export class PromQueryService {
     };
   }
 
-  private async evaluateVector(
-    expr: Expr,
-    grid: { startMs: number; stepMs: number; steps: number },
-    requestedTimeoutMs?: number,
-  ): Promise<StepSeries[]> {
-    const timeoutMs = this.timeoutMs(requestedTimeoutMs);
-    const ids = await this.matchSeries(selectorsOf(expr), timeoutMs);
-    if ([...ids.values()].every((list) => list.length === 0)) return [];
-    const series = mergeByLabels(await this.repository.evaluateVector(expr, grid, ids, timeoutMs));
-    return series.sort((a, b) => compareLabels(a.labels, b.labels));
+  private evaluateVector(expr: Expr, grid: EvalGrid, requestedTimeoutMs?: number): Promise<StepSeries[]> {
+    return this.repository.read(this.timeoutMs(requestedTimeoutMs), async (reader) => {
+      const ids = await this.matchSeries(reader, selectorsOf(expr));
+      if ([...ids.values()].every((list) => list.length === 0)) return [];
+      const instantValues =
+        grid.steps === 1 ? await this.latestValues(ids, grid.startMs) : new Map<VectorSelector, KnownValues>();
+      // A bare selector answered by the latest-value cache needs no further SQL.
+      const bare = unwrap(expr);
+      const known = bare.kind === 'vector_selector' ? instantValues.get(bare) : undefined;
+      const series = known
+        ? known.ids.map((id, k) => ({ labels: known.labels[k], steps: [0], values: [known.values[k]] }))
+        : mergeByLabels(await reader.evaluateVector(expr, grid, ids, { instantValues }));
+      return series.sort((a, b) => compareLabels(a.labels, b.labels));
+    });
+  }
+
+  // For an instant evaluation at timeMs: each selector's values from the latest-value cache, when they are the
+  // answer. They are when no cached sample is newer than the evaluation time (the newest sample at or before it
+  // is then the newest of all); a series whose newest sample is older than the lookback window has no value.
+  // Only selectors naming their metric (__name__=) qualify: the cache is per metric.
+  private async latestValues(
+    ids: Map<VectorSelector, SeriesInfo[]>,
+    timeMs: number,
+  ): Promise<Map<VectorSelector, KnownValues>> {
+    const known = new Map<VectorSelector, KnownValues>();
+    for (const [selector, series] of ids) {
+      const name = selector.matchers.find((m) => m.name === '__name__' && m.op === '=')?.value;
+      const rows = name === undefined || series.length === 0 ? undefined : await this.latest.read(name);
+      if (!rows) continue;
+      const at = timeMs - selector.offsetMs;
+      const byId = new Map(rows.map((row) => [row.id, row]));
+      const values: KnownValues = { ids: [], values: [], labels: [] };
+      let answerable = true;
+      for (const s of series) {
+        const row = byId.get(s.id);
+        if (row && row.timeMs > at) answerable = false;
+        if (!row || row.timeMs > at || row.timeMs <= at - LOOKBACK_MS) continue;
+        values.ids.push(s.id);
+        values.values.push(row.value);
+        values.labels.push(labelsWithName(s));
+      }
+      if (answerable) known.set(selector, values);
+    }
+    return known;
   }
 
   private async matchSeries(
+    reader: QueryReader,
     selectors: VectorSelector[],
-    timeoutMs: number,
   ): Promise<Map<VectorSelector, SeriesInfo[]>> {
     const max = this.config.query.maxSeries;
     const ids = new Map<VectorSelector, SeriesInfo[]>();
     let total = 0;
     for (const selector of selectors) {
-      const list = await this.repository.matchSeries(selector.matchers, max, timeoutMs);
+      const list = await reader.matchSeries(selector.matchers, max);
       total += list.length;
       if (total > max) {
         throw new QueryError(
@@ -139,6 +170,12 @@ export class PromQueryService {
     const configured = this.config.query.timeoutSeconds * 1000;
     return requested === undefined ? configured : Math.min(requested, configured);
   }
+}
+
+interface KnownValues {
+  ids: number[];
+  values: number[];
+  labels: Labels[];
 }
 
 function parseQuery(query: string): Expr {

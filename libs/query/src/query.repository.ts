@@ -1,9 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { isTransientDatabaseError, SqlClient } from '@rtpm/database';
+import type { PoolClient } from 'pg';
 import type { Expr, LabelMatcher, VectorSelector } from '@rtpm/promql';
 import { QueryError } from './query.errors.js';
 import type { Labels } from './query.types.js';
-import { compileMatrixQuery, compileVectorQuery, type EvalGrid, type SeriesInfo } from './sql/promql.sql.js';
+import {
+  compileMatrixQuery,
+  compileVectorQuery,
+  type EvalGrid,
+  type SeriesInfo,
+  type VectorOptions,
+} from './sql/promql.sql.js';
 import { seriesMatchSql } from './sql/series-match.sql.js';
 import { bucketQuerySql, type BucketQuery } from './sql/structured.sql.js';
 
@@ -27,16 +34,14 @@ export interface BucketRow {
   value: number;
 }
 
-// All SQL of the read side. Every statement runs in its own transaction with SET LOCAL statement_timeout, so a
-// runaway query is cancelled by PostgreSQL itself and the connection goes back to the pool clean.
-@Injectable()
-export class QueryRepository {
-  constructor(private readonly sql: SqlClient) {}
+// The statements of one query, run on one connection inside one transaction (see QueryRepository.read).
+export class QueryReader {
+  constructor(private readonly client: PoolClient) {}
 
   // The series the matchers select, at most limit + 1 (one more than allowed tells "too many").
-  async matchSeries(matchers: LabelMatcher[], limit: number, timeoutMs: number): Promise<SeriesInfo[]> {
+  async matchSeries(matchers: LabelMatcher[], limit: number): Promise<SeriesInfo[]> {
     const { sql, params } = seriesMatchSql(matchers, limit);
-    const rows = await this.run<{ id: string; name: string; labels: Labels }>(sql, params, timeoutMs);
+    const rows = await this.rows<{ id: string; name: string; labels: Labels }>(sql, params);
     return rows.map((row) => ({ id: Number(row.id), name: row.name, labels: row.labels }));
   }
 
@@ -44,10 +49,10 @@ export class QueryRepository {
     expr: Expr,
     grid: EvalGrid,
     series: Map<VectorSelector, SeriesInfo[]>,
-    timeoutMs: number,
+    options: VectorOptions = {},
   ): Promise<StepSeries[]> {
-    const { sql, params, labels } = compileVectorQuery(expr, grid, series);
-    const rows = await this.run<{ g: string; steps: number[]; vals: number[] }>(sql, params, timeoutMs);
+    const { sql, params, labels } = compileVectorQuery(expr, grid, series, options);
+    const rows = await this.rows<{ g: string; steps: number[]; vals: number[] }>(sql, params);
     return rows.map((row) => ({ labels: labels.get(Number(row.g))!, steps: row.steps, values: row.vals }));
   }
 
@@ -56,20 +61,31 @@ export class QueryRepository {
     rangeMs: number,
     timeMs: number,
     series: SeriesInfo[],
-    timeoutMs: number,
   ): Promise<SampleSeries[]> {
     const { sql, params, labels } = compileMatrixQuery(selector, rangeMs, timeMs, series);
-    const rows = await this.run<{ g: string; times: string[]; vals: number[] }>(sql, params, timeoutMs);
+    const rows = await this.rows<{ g: string; times: string[]; vals: number[] }>(sql, params);
     return rows.map((row) => ({ labels: labels.get(Number(row.g))!, times: row.times.map(Number), values: row.vals }));
   }
 
-  async buckets(query: BucketQuery, timeoutMs: number): Promise<BucketRow[]> {
+  async buckets(query: BucketQuery): Promise<BucketRow[]> {
     const { sql, params } = bucketQuerySql(query);
-    const rows = await this.run<{ g: string; bucket_ms: string; value: number }>(sql, params, timeoutMs);
+    const rows = await this.rows<{ g: string; bucket_ms: string; value: number }>(sql, params);
     return rows.map((row) => ({ group: Number(row.g), bucketMs: Number(row.bucket_ms), value: row.value }));
   }
 
-  private async run<T>(sql: string, params: unknown[], timeoutMs: number): Promise<T[]> {
+  private async rows<T>(sql: string, params: unknown[]): Promise<T[]> {
+    return (await this.client.query(sql, params)).rows as T[];
+  }
+}
+
+// All SQL of the read side. A query's statements share one transaction with SET LOCAL statement_timeout, so a
+// runaway query is cancelled by PostgreSQL itself, the connection goes back to the pool clean, and a query pays
+// the transaction's round trips once rather than per statement.
+@Injectable()
+export class QueryRepository {
+  constructor(private readonly sql: SqlClient) {}
+
+  async read<T>(timeoutMs: number, fn: (reader: QueryReader) => Promise<T>): Promise<T> {
     try {
       return await this.sql.transaction(async (client) => {
         // JIT compilation costs more than it saves on these short analytical statements; the larger work_mem
@@ -77,7 +93,7 @@ export class QueryRepository {
         await client.query(
           `SET LOCAL statement_timeout = ${Math.max(1, Math.round(timeoutMs))}; SET LOCAL jit = off; SET LOCAL work_mem = '32MB'`,
         );
-        return (await client.query(sql, params)).rows as T[];
+        return await fn(new QueryReader(client));
       });
     } catch (error) {
       throw translate(error, timeoutMs);

@@ -37,61 +37,60 @@ export class StructuredQueryService {
     );
   }
 
-  private async evaluate(query: StructuredQuery & { stepMs: number }): Promise<StructuredResult> {
+  private evaluate(query: StructuredQuery & { stepMs: number }): Promise<StructuredResult> {
     const timeoutMs = this.config.query.timeoutSeconds * 1000;
     const max = this.config.query.maxSeries;
     const matchers: LabelMatcher[] = [
       { name: '__name__', op: '=', value: query.metricName },
       ...Object.entries(query.labels).map(([name, value]) => ({ name, op: '=' as const, value })),
     ];
-    const matched = await this.repository.matchSeries(matchers, max, timeoutMs);
-    if (matched.length > max) {
-      throw new QueryError(
-        'too_many_series',
-        `the query selects more than ${max} series (the QUERY_MAX_SERIES limit); narrow it with more labels or group_by`,
-      );
-    }
-    // Output groups: each series on its own, or the series sharing their group_by label values.
-    const groupOf = new Map<string, number>();
-    const groupLabels: Labels[] = [];
-    const members = matched.map((s) => {
-      const labels = query.groupBy
-        ? Object.fromEntries(query.groupBy.filter((l) => l in s.labels).map((l) => [l, s.labels[l]]))
-        : s.labels;
-      const key = JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : 1)));
-      if (!groupOf.has(key)) {
-        groupOf.set(key, groupLabels.length);
-        groupLabels.push(labels);
+    return this.repository.read(timeoutMs, async (reader) => {
+      const matched = await reader.matchSeries(matchers, max);
+      if (matched.length > max) {
+        throw new QueryError(
+          'too_many_series',
+          `the query selects more than ${max} series (the QUERY_MAX_SERIES limit); narrow it with more labels or group_by`,
+        );
       }
-      return { id: s.id, group: groupOf.get(key)! };
-    });
-    const rows =
-      members.length === 0
-        ? []
-        : await this.repository.buckets(
-            {
+      // Output groups: each series on its own, or the series sharing their group_by label values.
+      const groupOf = new Map<string, number>();
+      const groupLabels: Labels[] = [];
+      const members = matched.map((s) => {
+        const labels = query.groupBy
+          ? Object.fromEntries(query.groupBy.filter((l) => l in s.labels).map((l) => [l, s.labels[l]]))
+          : s.labels;
+        const key = JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : 1)));
+        if (!groupOf.has(key)) {
+          groupOf.set(key, groupLabels.length);
+          groupLabels.push(labels);
+        }
+        return { id: s.id, group: groupOf.get(key)! };
+      });
+      const rows =
+        members.length === 0
+          ? []
+          : await reader.buckets({
               series: members,
               startMs: query.startMs,
               endMs: query.endMs,
               stepMs: query.stepMs,
               aggregation: query.aggregation,
-            },
-            timeoutMs,
-          );
-    const series = new Map<number, StructuredSeries>();
-    for (const row of rows) {
-      let entry = series.get(row.group);
-      if (!entry) series.set(row.group, (entry = { labels: groupLabels[row.group], points: [] }));
-      entry.points.push({ timestamp: new Date(row.bucketMs).toISOString(), value: row.value });
-    }
-    return {
-      metric_name: query.metricName,
-      start_time: new Date(query.startMs).toISOString(),
-      end_time: new Date(query.endMs).toISOString(),
-      step: formatDuration(query.stepMs),
-      aggregation: query.aggregation,
-      series: [...series.values()].sort((a, b) => compareLabels(a.labels, b.labels)),
-    };
+            });
+      const series = new Map<number, StructuredSeries>();
+      for (const row of rows) {
+        let entry = series.get(row.group);
+        if (!entry) series.set(row.group, (entry = { labels: groupLabels[row.group], points: [] }));
+        entry.points.push({ timestamp: new Date(row.bucketMs).toISOString(), value: row.value });
+      }
+      return {
+        metric_name: query.metricName,
+        start_time: new Date(query.startMs).toISOString(),
+        end_time: new Date(query.endMs).toISOString(),
+        step: formatDuration(query.stepMs),
+        aggregation: query.aggregation,
+        series: [...series.values()].sort((a, b) => compareLabels(a.labels, b.labels)),
+      };
+    });
   }
 }
 

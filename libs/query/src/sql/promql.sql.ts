@@ -6,6 +6,7 @@ import {
   type RangeFunctionCall,
   type VectorSelector,
 } from '@rtpm/promql';
+import { rollupReadSql } from '@rtpm/rollups';
 import { LOOKBACK_MS } from '../core/prom-params.js';
 import { evalScalar } from '../core/scalar.js';
 import { QueryError } from '../query.errors.js';
@@ -54,8 +55,9 @@ export function compileVectorQuery(
   expr: Expr,
   grid: EvalGrid,
   series: Map<VectorSelector, SeriesInfo[]>,
+  options: VectorOptions = {},
 ): CompiledQuery {
-  const ctx: Ctx = { grid, params: new SqlParams(), series };
+  const ctx: Ctx = { grid, params: new SqlParams(), series, instantValues: options.instantValues };
   const root = relation(expr, ctx);
   return {
     sql: `SELECT g, array_agg(i::int4 ORDER BY i) AS steps, array_agg(v ORDER BY i) AS vals
@@ -85,10 +87,17 @@ export function compileMatrixQuery(
   };
 }
 
+// instantValues: for a one-step evaluation, the value of each series of a selector at the evaluation time, known
+// beforehand (the latest-value cache); series without one have no sample in the lookback window.
+export interface VectorOptions {
+  instantValues?: Map<VectorSelector, { ids: number[]; values: number[] }>;
+}
+
 interface Ctx {
   grid: EvalGrid;
   params: SqlParams;
   series: Map<VectorSelector, SeriesInfo[]>;
+  instantValues?: VectorOptions['instantValues'];
 }
 
 interface Relation {
@@ -131,6 +140,12 @@ function instantSelector(vs: VectorSelector, ctx: Ctx): Relation {
   const last = steps - 1;
   const until = `least(coalesce(r.next_tms, r.tms + ${LOOKBACK_MS}), r.tms + ${LOOKBACK_MS})`;
   const lo = firstStepAtOrAfter('r.tms', start, stepMs);
+  const known = steps === 1 ? ctx.instantValues?.get(vs) : undefined;
+  if (known) {
+    const sql = `SELECT u.sid AS g, 0::int8 AS i, u.v FROM unnest(${ctx.params.add(known.ids)}::int8[],
+                   ${ctx.params.add(known.values)}::float8[]) AS u(sid, v)`;
+    return { sql, labels: seriesLabels(ctx.series.get(vs) ?? [], true) };
+  }
   // One evaluation time (instant queries, alert rules): the newest sample per series by an index probe each.
   if (steps === 1) {
     const ids = ctx.params.add((ctx.series.get(vs) ?? []).map((series) => series.id));
@@ -150,15 +165,18 @@ function instantSelector(vs: VectorSelector, ctx: Ctx): Relation {
     const bucket = `date_bin('${stepMs} milliseconds'::interval, m.time - interval '1 millisecond', ${timestampLiteral(start)})`;
     const inLookback =
       stepMs > LOOKBACK_MS ? `AND m.time > ${bucket} + interval '${stepMs - LOOKBACK_MS} milliseconds'` : '';
+    const samples = minuteAligned(vs, ctx)
+      ? `(${rollupSampleRows(vs, ctx, false)}) m WHERE true`
+      : `metric_samples m WHERE ${sampleFilter(vs, LOOKBACK_MS, ctx)}`;
     const sql = `SELECT x.sid AS g, round((date_part('epoch', x.b) * 1000 - ${start}) / ${stepMs})::int8 + 1 AS i, x.v
                    FROM (SELECT m.series_id AS sid, ${bucket} AS b,
                                 (max(ARRAY[date_part('epoch', m.time), m.value]))[2] AS v
-                           FROM metric_samples m
-                          WHERE ${sampleFilter(vs, LOOKBACK_MS, ctx)} ${inLookback}
+                           FROM ${samples} ${inLookback}
                           GROUP BY 1, 2) x`;
     return { sql, labels: seriesLabels(ctx.series.get(vs) ?? [], true) };
   }
-  const sql = `SELECT r.sid AS g, g.i, r.value AS v FROM (${sampleRows(vs, LOOKBACK_MS, ctx, true)}) r
+  const rows = minuteAligned(vs, ctx) ? rollupSampleRows(vs, ctx, true) : sampleRows(vs, LOOKBACK_MS, ctx, true);
+  const sql = `SELECT r.sid AS g, g.i, r.value AS v FROM (${rows}) r
                  CROSS JOIN LATERAL generate_series(greatest(0, ${lo}),
                    least(${last}, ${firstStepAtOrAfter(until, start, stepMs)} - 1)) AS g(i)`;
   return { sql, labels: seriesLabels(ctx.series.get(vs) ?? [], true) };
@@ -252,7 +270,6 @@ function binary(expr: BinaryExpr, ctx: Ctx): Relation {
 // time order, one ordered index range scan each, with the previous and next sample (lag/lead). Without: one
 // flat scan that lets PostgreSQL pick sequential, bitmap or index access for the whole set of series.
 function sampleRows(vs: VectorSelector, windowMs: number, ctx: Ctx, neighbours: boolean): string {
-  const tms = (time: string) => `round(date_part('epoch', ${time}) * 1000)::int8`;
   if (!neighbours) {
     return `SELECT m.series_id AS sid, ${tms('m.time')} AS tms, m.value,
                    NULL::int8 AS prev_tms, NULL::float8 AS prev_value, NULL::int8 AS next_tms
@@ -274,6 +291,40 @@ function sampleRows(vs: VectorSelector, windowMs: number, ctx: Ctx, neighbours: 
               WINDOW o AS (ORDER BY m.time)) w`;
 }
 
+// An instant selector on a grid of whole minutes (after its offset) takes, for each step, the newest sample in
+// (t - 5m, t]: always the first or the last sample of a minute, which the 1m rollups keep. It reads those (rolled,
+// clean minutes) plus raw samples elsewhere instead of every sample: the same answer from fewer rows, and from
+// index-only scans (see rollupReadSql).
+function minuteAligned(vs: VectorSelector, ctx: Ctx): boolean {
+  return ctx.grid.steps > 1 && (ctx.grid.startMs - vs.offsetMs) % 60_000 === 0 && ctx.grid.stepMs % 60_000 === 0;
+}
+
+// sampleRows' columns from the rollups' first and last samples: (series_id, time, value) flat, or per series in
+// time order with the next sample's time (the only neighbour an instant selector looks at).
+function rollupSampleRows(vs: VectorSelector, ctx: Ctx, neighbours: boolean): string {
+  const ids = ctx.params.add((ctx.series.get(vs) ?? []).map((series) => series.id));
+  const start = ctx.grid.startMs - vs.offsetMs;
+  const end = start + (ctx.grid.steps - 1) * ctx.grid.stepMs;
+  const read = rollupReadSql({ fromMs: start - LOOKBACK_MS, toMs: end + 1, resolution: '1m', shape: 'samples' });
+  const inRange = `p.time > ${timestampLiteral(start - LOOKBACK_MS)} AND p.time <= ${timestampLiteral(end)}`;
+  if (!neighbours) {
+    return `WITH ${read.ctes}
+            SELECT u.sid AS series_id, p.time, p.value FROM unnest(${ids}::int8[]) AS u(sid)
+             CROSS JOIN LATERAL (${read.rows('u.sid')}) p WHERE ${inRange}`;
+  }
+  return `WITH ${read.ctes}
+          SELECT u.sid, w.tms, w.value, w.prev_tms, w.prev_value, w.next_tms FROM unnest(${ids}::int8[]) AS u(sid)
+           CROSS JOIN LATERAL (
+             SELECT ${tms('p.time')} AS tms, p.value, NULL::int8 AS prev_tms, NULL::float8 AS prev_value,
+                    ${tms('lead(p.time) OVER o')} AS next_tms
+               FROM (${read.rows('u.sid')}) p WHERE ${inRange}
+             WINDOW o AS (ORDER BY p.time)) w`;
+}
+
+function tms(time: string): string {
+  return `round(date_part('epoch', ${time}) * 1000)::int8`;
+}
+
 // The selector's series and the time span from the first window's start to the last evaluation time.
 function sampleFilter(vs: VectorSelector, windowMs: number, ctx: Ctx): string {
   const ids = ctx.params.add((ctx.series.get(vs) ?? []).map((series) => series.id));
@@ -284,7 +335,12 @@ function sampleFilter(vs: VectorSelector, windowMs: number, ctx: Ctx): string {
 }
 
 function seriesLabels(series: SeriesInfo[], keepName: boolean): Map<number, Labels> {
-  return new Map(series.map((s) => [s.id, keepName ? { ...s.labels, __name__: s.name } : s.labels]));
+  return new Map(series.map((s) => [s.id, keepName ? labelsWithName(s) : s.labels]));
+}
+
+// A selected series' labels as an instant selector returns them.
+export function labelsWithName(series: SeriesInfo): Labels {
+  return { ...series.labels, __name__: series.name };
 }
 
 function dropName(labels: Map<number, Labels>): Map<number, Labels> {

@@ -1,3 +1,4 @@
+import { rollupReadSql, type Resolution } from '@rtpm/rollups';
 import type { StructuredAggregation } from '../query.types.js';
 import { SqlParams, timestampLiteral } from './sql-params.js';
 
@@ -17,6 +18,18 @@ const AGGREGATES: Record<StructuredAggregation, string> = {
   stddev: 'stddev_pop(x.value)',
 };
 
+// The same aggregations over bucket statistics (rolled buckets, or raw samples as one-sample buckets). `last` is
+// the newest part's: exact per series, where parts never share a time, but not across the series of a group,
+// whose newest samples may fall in the same rolled minute.
+const ROLLUP_AGGREGATES: Partial<Record<StructuredAggregation, string>> = {
+  avg: 'sum(p.sum) / sum(p.count)::float8',
+  sum: 'sum(p.sum)',
+  min: 'min(p.min)',
+  max: 'max(p.max)',
+  count: 'sum(p.count)',
+  last: "(max(ARRAY[date_part('epoch', p.sub), p.last]))[2]",
+};
+
 export interface BucketQuery {
   // Each series with the output group it belongs to (its own, or the group of its group_by label values).
   series: { id: number; group: number }[];
@@ -30,6 +43,39 @@ export interface BucketQuery {
 // start; aggregated per output group (a series, or the series sharing the group_by label values) in one
 // statement. Groups are integers formed in Node: PostgreSQL never groups on jsonb.
 export function bucketQuerySql(q: BucketQuery): { sql: string; params: unknown[] } {
+  const resolution = rollupResolution(q);
+  return resolution ? rollupBucketSql(q, resolution) : rawBucketSql(q);
+}
+
+// Rollups answer a query whose step is whole 1m (or 1h) buckets: epoch-aligned steps are unions of them, so the
+// statistics of a step are those of its buckets (sums equal up to the order of floating-point additions).
+function rollupResolution(q: BucketQuery): Resolution | undefined {
+  const aggregate = ROLLUP_AGGREGATES[q.aggregation];
+  if (aggregate === undefined) return undefined;
+  if (q.aggregation === 'last' && new Set(q.series.map((s) => s.group)).size < q.series.length) return undefined;
+  if (q.stepMs % 3_600_000 === 0) return '1h';
+  return q.stepMs % 60_000 === 0 ? '1m' : undefined;
+}
+
+// One index-only scan per series over its rollup rows (the primary keys include the statistics), plus raw
+// samples for the not-yet-rolled tail, dirty minutes and partial minutes at the ends of the range.
+function rollupBucketSql(q: BucketQuery, resolution: Resolution): { sql: string; params: unknown[] } {
+  const params = new SqlParams();
+  const read = rollupReadSql({ fromMs: q.startMs, toMs: q.endMs, resolution, shape: 'stats' });
+  const bucket = `date_bin('${q.stepMs} milliseconds'::interval, p.sub, timestamptz 'epoch')`;
+  const sql = `
+    WITH ${read.ctes}
+    SELECT u.g, (extract(epoch FROM ${bucket}) * 1000)::int8 AS bucket_ms,
+           (${ROLLUP_AGGREGATES[q.aggregation]})::float8 AS value
+      FROM unnest(${params.add(q.series.map((s) => s.id))}::int8[], ${params.add(q.series.map((s) => s.group))}::int8[])
+           AS u(sid, g)
+     CROSS JOIN LATERAL (${read.rows('u.sid')}) p
+     GROUP BY u.g, ${bucket}
+     ORDER BY u.g, ${bucket}`;
+  return { sql, params: params.values };
+}
+
+function rawBucketSql(q: BucketQuery): { sql: string; params: unknown[] } {
   const params = new SqlParams();
   const ids = params.add(q.series.map((s) => s.id));
   const groups = params.add(q.series.map((s) => s.group));
