@@ -1,6 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import pg from 'pg';
+import { generateApiKey } from '@rtpm/auth';
 
 // Shared plumbing for benchmarks: a throwaway database, the built apps as child processes, and cleanup that
 // runs however the benchmark ends. A benchmark starts nothing it does not stop.
@@ -66,12 +67,26 @@ export async function freePort(): Promise<number> {
 
 // Starts the built API on 127.0.0.1 and waits for its liveness probe. BENCH_API_NODE_ARGS passes flags to its
 // node process, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the API under the benchmark's load.
-export async function startApi(env: Record<string, string>): Promise<{ baseUrl: string; child: ChildProcess }> {
-  const port = await freePort();
+export function startApi(env: Record<string, string>): Promise<{ baseUrl: string; child: ChildProcess }> {
   const nodeArgs = (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, 'dist/apps/api/apps/api/src/main.js'], {
+  return startBuilt('api', 'PORT', nodeArgs, env);
+}
+
+// Starts the built worker (its own HTTP port for /health/live) and waits for its liveness probe.
+export function startWorker(env: Record<string, string>): Promise<{ baseUrl: string; child: ChildProcess }> {
+  return startBuilt('worker', 'WORKER_PORT', [], env);
+}
+
+async function startBuilt(
+  app: 'api' | 'worker',
+  portVariable: string,
+  nodeArgs: string[],
+  env: Record<string, string>,
+): Promise<{ baseUrl: string; child: ChildProcess }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [...nodeArgs, `dist/apps/${app}/apps/${app}/src/main.js`], {
     cwd: root,
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
+    env: { ...process.env, ...env, [portVariable]: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   onCleanup(
@@ -84,7 +99,7 @@ export async function startApi(env: Record<string, string>): Promise<{ baseUrl: 
   );
   const baseUrl = `http://127.0.0.1:${port}`;
   for (let attempt = 0; attempt < 100; attempt++) {
-    if (child.exitCode !== null) throw new Error(`API exited with code ${child.exitCode}`);
+    if (child.exitCode !== null) throw new Error(`${app} exited with code ${child.exitCode}`);
     const ok = await fetch(`${baseUrl}/health/live`).then(
       (response) => response.ok,
       () => false,
@@ -92,7 +107,26 @@ export async function startApi(env: Record<string, string>): Promise<{ baseUrl: 
     if (ok) return { baseUrl, child };
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error('API did not become live within 10 s');
+  throw new Error(`${app} did not become live within 10 s`);
+}
+
+// An API key of the given role stored straight into the bench database (as the admin endpoint would); send it as
+// `authorization: Bearer <key>`.
+export async function seedApiKey(databaseUrl: string, role: 'reader' | 'writer' | 'admin'): Promise<string> {
+  const generated = generateApiKey();
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query(`INSERT INTO api_keys (name, prefix, key_hash, role) VALUES ($1, $2, $3, $4)`, [
+      `bench-${role}`,
+      generated.prefix,
+      generated.hash,
+      role,
+    ]);
+  } finally {
+    await client.end();
+  }
+  return generated.key;
 }
 
 export function rate(count: number, ms: number): string {
