@@ -26,7 +26,7 @@ export class IngestRelay implements OnModuleInit, OnModuleDestroy {
   }
 
   private relay(samples: readonly SampleInput[]): void {
-    this.publisher.publishMetrics(samples.map(toMetricUpdate)).catch((error: Error) => {
+    this.publisher.publishMetrics(toMetricUpdates(samples)).catch((error: Error) => {
       if (Date.now() - this.lastWarningMs < WARN_EVERY_MS) return;
       this.lastWarningMs = Date.now();
       this.logger.warn(`Realtime updates are not being published: ${error.message}`);
@@ -34,12 +34,16 @@ export class IngestRelay implements OnModuleInit, OnModuleDestroy {
   }
 }
 
-function toMetricUpdate(sample: SampleInput): MetricUpdate {
-  return {
-    name: sample.name,
-    type: sample.type,
-    value: sample.value,
-    labels: sample.labels,
-    timestamp: new Date(sample.timeMs).toISOString(),
-  };
+// Samples of one request mostly share a timestamp (one scrape), so each run of equal times is formatted once:
+// toISOString on every sample was about 5% of the API's CPU under bench:ingest.
+export function toMetricUpdates(samples: readonly SampleInput[]): MetricUpdate[] {
+  let timeMs = Number.NaN;
+  let timestamp = '';
+  return samples.map((sample) => {
+    if (sample.timeMs !== timeMs) {
+      timeMs = sample.timeMs;
+      timestamp = new Date(timeMs).toISOString();
+    }
+    return { name: sample.name, type: sample.type, value: sample.value, labels: sample.labels, timestamp };
+  });
 }
