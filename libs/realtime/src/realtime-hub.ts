@@ -121,6 +121,8 @@ export class RealtimeHub implements OnModuleInit, OnModuleDestroy {
   }
 
   private onMessage(channel: string, text: string): void {
+    // Every replica receives every committed ingest request: without a metrics subscriber here, skip the parse.
+    if (channel === this.channels.metrics && this.rooms.size === 0) return;
     let payload: unknown;
     try {
       payload = JSON.parse(text);
