@@ -6,6 +6,7 @@ import { createAppLogger, fastifyLogging, LoggingModule, type LoggingOptions } f
 import { Logger } from 'nestjs-pino';
 import { ApiModule } from './api.module.js';
 import { withSecuritySchemes } from './auth/api-auth.decorator.js';
+import { documentOutageResponses } from './http/outage-responses.js';
 import { applyHttpSecurity } from './auth/http-security.js';
 import { registerProtobufBody } from './prometheus/protobuf-body.js';
 import { RealtimeIoAdapter } from './realtime/realtime-io.adapter.js';
@@ -24,14 +25,16 @@ export async function createApiApp(config: AppConfig, logs: LoggingOptions | fal
   await applyHttpSecurity(app, config);
   registerProtobufBody(app, config.http.bodyLimitBytes);
   app.useWebSocketAdapter(new RealtimeIoAdapter(app, config));
-  const document = SwaggerModule.createDocument(
-    app,
-    withSecuritySchemes(
-      new DocumentBuilder()
-        .setTitle('RTPM API')
-        .setDescription('Real-time performance monitoring: ingestion, queries, alerts and live updates.')
-        .setVersion('0.1.0'),
-    ).build(),
+  const document = documentOutageResponses(
+    SwaggerModule.createDocument(
+      app,
+      withSecuritySchemes(
+        new DocumentBuilder()
+          .setTitle('RTPM API')
+          .setDescription('Real-time performance monitoring: ingestion, queries, alerts and live updates.')
+          .setVersion('0.1.0'),
+      ).build(),
+    ),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   await app.init();

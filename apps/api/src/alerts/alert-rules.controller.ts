@@ -14,6 +14,7 @@ import { ApiAuth } from '../auth/api-auth.decorator.js';
 import { ErrorResponseDto } from '../http/error-response.dto.js';
 import { parseRule, parseRulePatch, toRuleResponse } from './alert-request.parser.js';
 import { AlertRuleDto, AlertRuleListDto, AlertRuleResponseDto } from './dto/alert-rule.dto.js';
+import { seedExample } from '../http/seed-examples.js';
 
 @ApiTags('alerts')
 @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Invalid rule; details name each field.' })
@@ -25,7 +26,7 @@ export class AlertRulesController {
   @Roles('admin')
   @Post()
   @HttpCode(201)
-  @ApiBody({ type: AlertRuleDto })
+  @ApiBody({ type: AlertRuleDto, ...seedExample('alertRule') })
   @ApiCreatedResponse({ type: AlertRuleResponseDto })
   async create(@Body() body: unknown): Promise<AlertRuleResponseDto> {
     return toRuleResponse(await this.rules.create(parseRule(body)));
@@ -48,7 +49,7 @@ export class AlertRulesController {
 
   @Roles('admin')
   @Put(':id')
-  @ApiBody({ type: AlertRuleDto })
+  @ApiBody({ type: AlertRuleDto, ...seedExample('alertRule') })
   @ApiOkResponse({ type: AlertRuleResponseDto, description: 'Replaced; applies from the next evaluation.' })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
   async replace(@Param('id') id: string, @Body() body: unknown): Promise<AlertRuleResponseDto> {

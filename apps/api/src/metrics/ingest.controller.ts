@@ -14,6 +14,7 @@ import { IngestBatchDto } from './dto/ingest-batch.dto.js';
 import { IngestSampleDto } from './dto/ingest-sample.dto.js';
 import { IngestResponseDto } from './dto/metric-responses.dto.js';
 import { SampleParser } from './sample.parser.js';
+import { seedExample } from '../http/seed-examples.js';
 
 @ApiTags('ingestion')
 @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Invalid input; nothing was stored.' })
@@ -33,7 +34,7 @@ export class IngestController {
 
   @Post('ingest')
   @HttpCode(201)
-  @ApiBody({ type: IngestSampleDto })
+  @ApiBody({ type: IngestSampleDto, ...seedExample('ingest') })
   @ApiCreatedResponse({ type: IngestResponseDto, description: 'The sample is committed.' })
   async ingestOne(@Body() body: unknown): Promise<IngestResponseDto> {
     const sample = this.parser.parseOne(body, Date.now());
@@ -42,7 +43,7 @@ export class IngestController {
 
   @Post('batch')
   @HttpCode(201)
-  @ApiBody({ type: IngestBatchDto })
+  @ApiBody({ type: IngestBatchDto, ...seedExample('batch') })
   @ApiCreatedResponse({ type: IngestResponseDto, description: 'Every sample of the batch is committed.' })
   async ingestBatch(@Body() body: unknown): Promise<IngestResponseDto> {
     const samples = this.parser.parseBatch(body, Date.now());

@@ -1,8 +1,10 @@
 import { Controller, Get, UseFilters } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import { Roles } from '@rtpm/auth';
 import { AlertRuleService, AlertService, formatCondition, type Alert, type AlertRule } from '@rtpm/alerts';
 import { formatPromValue } from '@rtpm/query';
+import { ApiAuth } from '../auth/api-auth.decorator.js';
+import { PROM_EXAMPLES, PromCatalogDocs } from '../query/prom-api.docs.js';
 import { PromApiExceptionFilter } from '../query/prom-api-exception.filter.js';
 
 // Prometheus caps nothing here; RTPM lists at most this many active alerts.
@@ -10,8 +12,9 @@ const MAX_ALERTS = 10_000;
 
 // RTPM's alert rules and active alerts in Prometheus' /api/v1/rules and /api/v1/alerts shapes (Grafana's
 // data-source-managed alert view). One group per rule, since each rule has its own evaluation interval.
-@ApiExcludeController()
+@ApiTags('prometheus')
 @UseFilters(PromApiExceptionFilter)
+@ApiAuth()
 @Roles('reader')
 @Controller('prometheus/api/v1')
 export class PrometheusAlertsController {
@@ -21,6 +24,7 @@ export class PrometheusAlertsController {
   ) {}
 
   @Get('rules')
+  @PromCatalogDocs(PROM_EXAMPLES.rules)
   async listRules() {
     const [rules, page] = await Promise.all([this.rules.list(), this.alerts.active({ limit: MAX_ALERTS, offset: 0 })]);
     const groups = rules.map((rule) => {
@@ -48,6 +52,7 @@ export class PrometheusAlertsController {
   }
 
   @Get('alerts')
+  @PromCatalogDocs(PROM_EXAMPLES.alerts)
   async listAlerts() {
     const page = await this.alerts.active({ limit: MAX_ALERTS, offset: 0 });
     return { status: 'success', data: { alerts: page.alerts.map(promAlert) } };

@@ -1,10 +1,12 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res, UseFilters } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { ApiParam, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@rtpm/auth';
 import { MetricCatalogService } from '@rtpm/metrics';
 import { PromQueryService, type RawParams } from '@rtpm/query';
 import { CountQueryRequests } from '@rtpm/observability';
 import type { FastifyReply } from 'fastify';
+import { ApiAuth } from '../auth/api-auth.decorator.js';
+import { PROM_EXAMPLES, PROM_PARAMS, PromCatalogDocs, PromQueryDocs } from '../query/prom-api.docs.js';
 import { PromApiExceptionFilter } from '../query/prom-api-exception.filter.js';
 import { sendQueryBody } from '../query/query-body.js';
 import { mergeParams, parseLimit, parseLookup } from './prom-metadata.params.js';
@@ -24,8 +26,9 @@ const success = <T>(data: T) => ({ status: 'success' as const, data });
 
 // The Prometheus HTTP API under /prometheus/api/v1 for Grafana's Prometheus data source and promtool. Query
 // routes are the query lib's PromQueryService; metadata routes read the metric_series catalogue.
-@ApiExcludeController()
+@ApiTags('prometheus')
 @UseFilters(PromApiExceptionFilter)
+@ApiAuth()
 @Roles('reader')
 @Controller('prometheus/api/v1')
 export class PrometheusApiController {
@@ -35,12 +38,14 @@ export class PrometheusApiController {
   ) {}
 
   @Get('query')
+  @PromQueryDocs('instant', 'GET')
   @CountQueryRequests('prometheus_query')
   async instant(@Query() query: RawParams, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     return sendQueryBody(reply, await this.prom.instant(query, Date.now()));
   }
 
   @Post('query')
+  @PromQueryDocs('instant', 'POST')
   @CountQueryRequests('prometheus_query')
   @HttpCode(200)
   async instantForm(@Query() query: RawParams, @Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
@@ -48,12 +53,14 @@ export class PrometheusApiController {
   }
 
   @Get('query_range')
+  @PromQueryDocs('range', 'GET')
   @CountQueryRequests('prometheus_query_range')
   async range(@Query() query: RawParams, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     return sendQueryBody(reply, await this.prom.range(query, Date.now()));
   }
 
   @Post('query_range')
+  @PromQueryDocs('range', 'POST')
   @CountQueryRequests('prometheus_query_range')
   @HttpCode(200)
   async rangeForm(@Query() query: RawParams, @Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
@@ -61,12 +68,14 @@ export class PrometheusApiController {
   }
 
   @Get('series')
+  @PromCatalogDocs(PROM_EXAMPLES.series, PROM_PARAMS.series)
   @CountQueryRequests('prometheus_series')
   series(@Query() query: RawParams) {
     return this.findSeries(query);
   }
 
   @Post('series')
+  @PromCatalogDocs(PROM_EXAMPLES.series, PROM_PARAMS.series, 'POST')
   @CountQueryRequests('prometheus_series')
   @HttpCode(200)
   seriesForm(@Query() query: RawParams, @Body() body: unknown) {
@@ -74,12 +83,14 @@ export class PrometheusApiController {
   }
 
   @Get('labels')
+  @PromCatalogDocs(PROM_EXAMPLES.labels, PROM_PARAMS.labels)
   @CountQueryRequests('prometheus_labels')
   labels(@Query() query: RawParams) {
     return this.labelNames(query);
   }
 
   @Post('labels')
+  @PromCatalogDocs(PROM_EXAMPLES.labels, PROM_PARAMS.labels, 'POST')
   @CountQueryRequests('prometheus_labels')
   @HttpCode(200)
   labelsForm(@Query() query: RawParams, @Body() body: unknown) {
@@ -87,12 +98,15 @@ export class PrometheusApiController {
   }
 
   @Get('label/:name/values')
+  @ApiParam({ name: 'name', example: 'host', description: 'A label name (U__ escaping accepted).' })
+  @PromCatalogDocs(PROM_EXAMPLES.labelValues, PROM_PARAMS.labels)
   @CountQueryRequests('prometheus_label_values')
   async labelValues(@Param('name') name: string, @Query() query: RawParams) {
     return success(await this.catalog.labelValues(unescapeLabel(name), parseLookup(query, false)));
   }
 
   @Get('metadata')
+  @PromCatalogDocs(PROM_EXAMPLES.metadata, PROM_PARAMS.metadata)
   @CountQueryRequests('prometheus_metadata')
   async metadata(@Query() query: RawParams) {
     const metric = typeof query.metric === 'string' && query.metric !== '' ? query.metric : undefined;
@@ -103,6 +117,7 @@ export class PrometheusApiController {
   }
 
   @Get('status/buildinfo')
+  @PromCatalogDocs(BUILD_INFO)
   buildInfo() {
     return success(BUILD_INFO);
   }

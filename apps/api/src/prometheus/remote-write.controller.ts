@@ -1,6 +1,7 @@
 import { Body, Controller, Headers, HttpCode, HttpException, HttpStatus, Post } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
+  ApiBody,
   ApiConsumes,
   ApiHeader,
   ApiNoContentResponse,
@@ -45,6 +46,10 @@ export class RemoteWriteController {
   @Post(['api/v1/write', 'prometheus/api/v1/write'])
   @HttpCode(204)
   @ApiConsumes('application/x-protobuf')
+  @ApiBody({
+    description: 'A snappy-compressed (block format) protobuf WriteRequest of remote write 1.0.',
+    schema: { type: 'string', format: 'binary' },
+  })
   @ApiHeader({ name: 'Content-Encoding', required: true, example: 'snappy' })
   @ApiHeader({ name: 'X-Prometheus-Remote-Write-Version', required: false, example: '0.1.0' })
   @ApiNoContentResponse({ description: 'Every sample of the WriteRequest is committed.' })

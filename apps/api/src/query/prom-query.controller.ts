@@ -1,17 +1,11 @@
 import { Body, Controller, Get, HttpCode, Post, Query, Res, UseFilters } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiOkResponse,
-  ApiQuery,
-  ApiTags,
-  ApiUnprocessableEntityResponse,
-} from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import { Roles } from '@rtpm/auth';
 import { PromQueryService, type RawParams } from '@rtpm/query';
 import { CountQueryRequests } from '@rtpm/observability';
 import type { FastifyReply } from 'fastify';
 import { ApiAuth } from '../auth/api-auth.decorator.js';
-import { PromErrorDto, PromResponseDto } from './dto/query-responses.dto.js';
+import { PromQueryDocs } from './prom-api.docs.js';
 import { PromApiExceptionFilter } from './prom-api-exception.filter.js';
 import { sendQueryBody } from './query-body.js';
 
@@ -19,9 +13,6 @@ import { sendQueryBody } from './query-body.js';
 // a form body (what Grafana sends by default); form values win over query-string ones, as in Prometheus.
 @ApiTags('query')
 @UseFilters(PromApiExceptionFilter)
-@ApiOkResponse({ type: PromResponseDto })
-@ApiBadRequestResponse({ type: PromErrorDto, description: 'bad_data: a parameter or the PromQL is invalid.' })
-@ApiUnprocessableEntityResponse({ type: PromErrorDto, description: 'execution: too many series.' })
 @ApiAuth()
 @Roles('reader')
 @Controller('api/v1/metrics/query')
@@ -29,17 +20,14 @@ export class PromQueryController {
   constructor(private readonly prom: PromQueryService) {}
 
   @Get('range')
+  @PromQueryDocs('range', 'GET')
   @CountQueryRequests('range')
-  @ApiQuery({ name: 'query', example: 'sum by (region) (rate(http_requests_total[5m]))' })
-  @ApiQuery({ name: 'start', example: '2024-01-01T00:00:00Z', description: 'RFC 3339 or Unix seconds.' })
-  @ApiQuery({ name: 'end', example: '2024-01-01T01:00:00Z' })
-  @ApiQuery({ name: 'step', example: '1m', description: 'Duration or float seconds.' })
-  @ApiQuery({ name: 'timeout', required: false, example: '10s' })
   async range(@Query() query: RawParams, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     return sendQueryBody(reply, await this.prom.range(query, Date.now()));
   }
 
   @Post('range')
+  @PromQueryDocs('range', 'POST')
   @CountQueryRequests('range')
   @HttpCode(200)
   async rangeForm(
@@ -51,15 +39,14 @@ export class PromQueryController {
   }
 
   @Get('instant')
+  @PromQueryDocs('instant', 'GET')
   @CountQueryRequests('instant')
-  @ApiQuery({ name: 'query', example: 'cpu_usage_percent{host=~"server0[12]"}' })
-  @ApiQuery({ name: 'time', required: false, description: 'RFC 3339 or Unix seconds; default now.' })
-  @ApiQuery({ name: 'timeout', required: false, example: '10s' })
   async instant(@Query() query: RawParams, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     return sendQueryBody(reply, await this.prom.instant(query, Date.now()));
   }
 
   @Post('instant')
+  @PromQueryDocs('instant', 'POST')
   @CountQueryRequests('instant')
   @HttpCode(200)
   async instantForm(

@@ -17,6 +17,7 @@ import { StructuredQueryResponseDto } from './dto/query-responses.dto.js';
 import { StructuredQueryDto } from './dto/structured-query.dto.js';
 import { sendQueryBody } from './query-body.js';
 import { parseStructuredQuery } from './structured-query.parser.js';
+import { seedExample } from '../http/seed-examples.js';
 
 @ApiTags('query')
 @ApiAuth()
@@ -28,7 +29,7 @@ export class StructuredQueryController {
   @Post('query')
   @CountQueryRequests('query')
   @HttpCode(200)
-  @ApiBody({ type: StructuredQueryDto })
+  @ApiBody({ type: StructuredQueryDto, ...seedExample('query') })
   @ApiOkResponse({ type: StructuredQueryResponseDto, description: 'Series with one point per non-empty bucket.' })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'A field is invalid, or too many buckets.' })
   @ApiUnprocessableEntityResponse({ type: ErrorResponseDto, description: 'Too many series (QUERY_MAX_SERIES).' })
