@@ -2,18 +2,11 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startApi, startWorker, type RunningApp } from '../support/api-server.js';
 import { uniqueMetricName } from '../support/names.js';
 import { SampleStore } from '../support/sample-store.js';
-import { TcpProxy } from '../support/tcp-proxy.js';
+import { answerOf, proxied, untilReady, type Answer } from '../support/outage.js';
+import type { TcpProxy } from '../support/tcp-proxy.js';
 import { testConfig } from '../support/test-config.js';
 
-// Every answer during an outage comes within this bound: a 503 an agent can retry, never a hang.
-const ANSWER_BOUND_MS = 10_000;
 const T0 = Date.UTC(2024, 0, 1);
-
-interface Answer {
-  status: number;
-  retryAfter: string | null;
-  body: any;
-}
 
 // PostgreSQL goes away under load and comes back: the API and the worker stay up, say 503 (with Retry-After)
 // where they need the database, flip their readiness, and recover by themselves once it is back.
@@ -24,46 +17,20 @@ describe('a PostgreSQL outage', () => {
   let store: SampleStore;
   const metric = uniqueMetricName('outage_pg');
 
-  const call = async (app: RunningApp, path: string, init: RequestInit = {}): Promise<Answer> => {
-    const authHeaders = (app as RunningApp & { authHeaders?: Record<string, string> }).authHeaders ?? {};
-    const response = await fetch(`${app.baseUrl}${path}`, {
-      ...init,
-      headers: { ...authHeaders, ...(init.headers as Record<string, string>) },
-      signal: AbortSignal.timeout(ANSWER_BOUND_MS),
-    });
-    const text = await response.text();
-    let body: unknown = text;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      // not JSON (/metrics)
-    }
-    return { status: response.status, retryAfter: response.headers.get('retry-after'), body };
-  };
   const ingest = (values: number[]) =>
-    call(api, '/api/v1/metrics/batch', {
+    answerOf(api, '/api/v1/metrics/batch', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
         metrics: values.map((value) => ({ name: metric, type: 'gauge', value, timestamp: T0 + value * 1000 })),
       }),
     });
-  const untilReady = async (app: RunningApp) => {
-    for (let attempt = 0; attempt < 100; attempt++) {
-      if ((await call(app, '/health/ready')).status === 200) return;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    throw new Error(`${app.baseUrl} did not become ready again`);
-  };
 
   beforeAll(async () => {
-    const database = new URL(inject('databaseUrl'));
-    proxy = new TcpProxy(database.hostname, Number(database.port || 5432));
-    await proxy.start();
-    database.hostname = '127.0.0.1';
-    database.port = String(proxy.port);
+    const database = await proxied(inject('databaseUrl'), 5432);
+    proxy = database.proxy;
     const config = testConfig({
-      DATABASE_URL: database.toString(),
+      DATABASE_URL: database.url,
       REDIS_KEY_PREFIX: `${testConfig().redis.keyPrefix}outage-pg:`,
     });
     [api, worker] = await Promise.all([startApi(config), startWorker(config)]);
@@ -78,8 +45,8 @@ describe('a PostgreSQL outage', () => {
 
   it('answers 503 with Retry-After while it lasts, flips readiness, and recovers without a restart', async () => {
     expect((await ingest([0])).status).toBe(201);
-    expect((await call(api, '/health/ready')).status).toBe(200);
-    expect((await call(worker, '/health/ready')).status).toBe(200);
+    expect((await answerOf(api, '/health/ready')).status).toBe(200);
+    expect((await answerOf(worker, '/health/ready')).status).toBe(200);
 
     // Load: four agents sending batches back to back, through the outage and after it.
     const answers: { values: number[]; answer: Answer }[] = [];
@@ -97,18 +64,18 @@ describe('a PostgreSQL outage', () => {
     await proxy.cut();
     const during = {
       ingest: await ingest([100_000]),
-      ready: await call(api, '/health/ready'),
-      live: await call(api, '/health/live'),
-      workerReady: await call(worker, '/health/ready'),
-      workerLive: await call(worker, '/health/live'),
-      labels: await call(api, '/prometheus/api/v1/labels'),
-      series: await call(api, `/prometheus/api/v1/series?match[]=${metric}`),
-      metadata: await call(api, '/prometheus/api/v1/metadata'),
-      range: await call(
+      ready: await answerOf(api, '/health/ready'),
+      live: await answerOf(api, '/health/live'),
+      workerReady: await answerOf(worker, '/health/ready'),
+      workerLive: await answerOf(worker, '/health/live'),
+      labels: await answerOf(api, '/prometheus/api/v1/labels'),
+      series: await answerOf(api, `/prometheus/api/v1/series?match[]=${metric}`),
+      metadata: await answerOf(api, '/prometheus/api/v1/metadata'),
+      range: await answerOf(
         api,
         `/api/v1/metrics/query/range?query=${metric}&start=${T0 / 1000}&end=${T0 / 1000 + 60}&step=15`,
       ),
-      scrape: await call(api, '/metrics'),
+      scrape: await answerOf(api, '/metrics'),
     };
     // Longer than the credential cache (3 s): authentication needs the database too by then.
     await new Promise((resolve) => setTimeout(resolve, 3_500));
@@ -120,7 +87,7 @@ describe('a PostgreSQL outage', () => {
     await Promise.all(agents);
 
     expect(during.ingest).toMatchObject({ status: 503, body: { statusCode: 503, error: 'Service Unavailable' } });
-    expect(Number(during.ingest.retryAfter)).toBeGreaterThan(0);
+    expect(Number(during.ingest.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(during.ready.status).toBe(503);
     expect(Object.keys(during.ready.body.error).sort()).toEqual(['database', 'migrations']);
     expect(during.ready.body.info.redis.status).toBe('up');
@@ -130,7 +97,7 @@ describe('a PostgreSQL outage', () => {
     expect(during.workerLive.status).toBe(200);
     for (const answer of [during.labels, during.series, during.metadata, during.range]) {
       expect(answer).toMatchObject({ status: 503, body: { status: 'error', errorType: 'unavailable' } });
-      expect(Number(answer.retryAfter)).toBeGreaterThan(0);
+      expect(Number(answer.headers.get('retry-after'))).toBeGreaterThan(0);
     }
     expect(during.scrape.status).toBe(200);
     expect(late.status).toBe(503);
@@ -139,7 +106,7 @@ describe('a PostgreSQL outage', () => {
     const statuses = new Set(answers.map(({ answer }) => answer.status));
     expect([...statuses].sort()).toEqual([201, 503]);
     for (const { answer } of answers.filter(({ answer }) => answer.status === 503)) {
-      expect(Number(answer.retryAfter)).toBeGreaterThan(0);
+      expect(Number(answer.headers.get('retry-after'))).toBeGreaterThan(0);
     }
     expect(answers.at(-1)!.answer.status).toBe(201);
     // What was acknowledged is stored.

@@ -2,17 +2,11 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startApi, startWorker, type RunningApp } from '../support/api-server.js';
 import { uniqueMetricName } from '../support/names.js';
 import { SampleStore } from '../support/sample-store.js';
-import { TcpProxy } from '../support/tcp-proxy.js';
+import { answerOf, proxied, untilReady } from '../support/outage.js';
+import type { TcpProxy } from '../support/tcp-proxy.js';
 import { testConfig } from '../support/test-config.js';
 
-const ANSWER_BOUND_MS = 10_000;
 const T0 = Date.UTC(2024, 0, 1);
-
-interface Answer {
-  status: number;
-  cache: string | null;
-  body: any;
-}
 
 // Redis goes away and comes back. Nothing that PostgreSQL alone can serve stops: ingestion, queries (uncached)
 // and authentication keep working, rate limiting fails open, realtime fan-out and the query cache pause;
@@ -24,44 +18,19 @@ describe('a Redis outage', () => {
   let store: SampleStore;
   const metric = uniqueMetricName('outage_redis');
 
-  const call = async (app: RunningApp, path: string, init: RequestInit = {}): Promise<Answer> => {
-    const authHeaders = (app as RunningApp & { authHeaders?: Record<string, string> }).authHeaders ?? {};
-    const response = await fetch(`${app.baseUrl}${path}`, {
-      ...init,
-      headers: { ...authHeaders, ...(init.headers as Record<string, string>) },
-      signal: AbortSignal.timeout(ANSWER_BOUND_MS),
-    });
-    const text = await response.text();
-    let body: unknown = text;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      // not JSON (/metrics)
-    }
-    return { status: response.status, cache: response.headers.get('x-rtpm-cache'), body };
-  };
   const ingest = (value: number) =>
-    call(api, '/api/v1/metrics/ingest', {
+    answerOf(api, '/api/v1/metrics/ingest', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ name: metric, type: 'gauge', value, timestamp: T0 + value * 1000 }),
     });
   const range = (end: number) =>
-    call(api, `/api/v1/metrics/query/range?query=${metric}&start=${T0 / 1000}&end=${T0 / 1000 + end}&step=1`);
-  const untilReady = async (app: RunningApp) => {
-    for (let attempt = 0; attempt < 100; attempt++) {
-      if ((await call(app, '/health/ready')).status === 200) return;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    throw new Error(`${app.baseUrl} did not become ready again`);
-  };
-
+    answerOf(api, `/api/v1/metrics/query/range?query=${metric}&start=${T0 / 1000}&end=${T0 / 1000 + end}&step=1`);
   beforeAll(async () => {
-    const redis = new URL(inject('redisUrl'));
-    proxy = new TcpProxy(redis.hostname, Number(redis.port || 6379));
-    await proxy.start();
+    const redis = await proxied(inject('redisUrl'), 6379);
+    proxy = redis.proxy;
     const config = testConfig({
-      REDIS_URL: `redis://127.0.0.1:${proxy.port}`,
+      REDIS_URL: redis.url,
       REDIS_KEY_PREFIX: `${testConfig().redis.keyPrefix}outage-redis-${Date.now()}:`,
     });
     [api, worker] = await Promise.all([startApi(config), startWorker(config)]);
@@ -76,25 +45,26 @@ describe('a Redis outage', () => {
 
   it('keeps ingesting and querying without the cache, flips readiness, and recovers without a restart', async () => {
     expect((await ingest(1)).status).toBe(201);
-    expect((await range(10)).cache).toBe('miss');
-    expect((await call(api, '/health/ready')).status).toBe(200);
+    expect((await range(10)).headers.get('x-rtpm-cache')).toBe('miss');
+    expect((await answerOf(api, '/health/ready')).status).toBe(200);
 
     await proxy.cut();
     const during = {
       ingest: await ingest(2),
       query: await range(20),
-      ready: await call(api, '/health/ready'),
-      live: await call(api, '/health/live'),
-      detailed: await call(api, '/health/detailed'),
-      workerReady: await call(worker, '/health/ready'),
-      workerLive: await call(worker, '/health/live'),
-      scrape: await call(api, '/metrics'),
+      ready: await answerOf(api, '/health/ready'),
+      live: await answerOf(api, '/health/live'),
+      detailed: await answerOf(api, '/health/detailed'),
+      workerReady: await answerOf(worker, '/health/ready'),
+      workerLive: await answerOf(worker, '/health/live'),
+      scrape: await answerOf(api, '/metrics'),
     };
     await proxy.restore();
     await Promise.all([untilReady(api), untilReady(worker)]);
 
     expect(during.ingest.status).toBe(201);
-    expect(during.query).toMatchObject({ status: 200, cache: 'off', body: { status: 'success' } });
+    expect(during.query).toMatchObject({ status: 200, body: { status: 'success' } });
+    expect(during.query.headers.get('x-rtpm-cache')).toBe('off');
     expect(during.ready.status).toBe(503);
     expect(Object.keys(during.ready.body.error)).toEqual(['redis']);
     expect(during.ready.body.info.database.status).toBe('up');
@@ -108,10 +78,10 @@ describe('a Redis outage', () => {
     expect(during.scrape.body).not.toMatch(/^queue_depth\{/m);
 
     // Back: the cache serves again, queue depths are scraped again, and the worker beats again.
-    expect((await range(30)).cache).toBe('miss');
-    expect((await range(30)).cache).toBe('hit');
+    expect((await range(30)).headers.get('x-rtpm-cache')).toBe('miss');
+    expect((await range(30)).headers.get('x-rtpm-cache')).toBe('hit');
     expect((await ingest(3)).status).toBe(201);
-    expect((await call(api, '/metrics')).body).toMatch(/^queue_depth\{queue="rollups",state="waiting"\} \d+$/m);
+    expect((await answerOf(api, '/metrics')).body).toMatch(/^queue_depth\{queue="rollups",state="waiting"\} \d+$/m);
     expect((await store.samples(metric)).map((sample) => sample.value)).toEqual([1, 2, 3]);
   });
 });
