@@ -1,16 +1,16 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startApi, startWorker, type RunningApp } from '../support/api-server.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningApp } from '../support/api-server.js';
 import { uniqueMetricName } from '../support/names.js';
-import { SampleStore } from '../support/sample-store.js';
-import { answerOf, proxied, untilReady, type Answer } from '../support/outage.js';
+import type { SampleStore } from '../support/sample-store.js';
+import { answerOf, startBehindProxy, untilReady, type Answer, type OutageRig } from '../support/outage.js';
 import type { TcpProxy } from '../support/tcp-proxy.js';
-import { testConfig } from '../support/test-config.js';
 
 const T0 = Date.UTC(2024, 0, 1);
 
 // PostgreSQL goes away under load and comes back: the API and the worker stay up, say 503 (with Retry-After)
 // where they need the database, flip their readiness, and recover by themselves once it is back.
 describe('a PostgreSQL outage', () => {
+  let rig: OutageRig;
   let proxy: TcpProxy;
   let api: RunningApp;
   let worker: RunningApp;
@@ -27,21 +27,10 @@ describe('a PostgreSQL outage', () => {
     });
 
   beforeAll(async () => {
-    const database = await proxied(inject('databaseUrl'), 5432);
-    proxy = database.proxy;
-    const config = testConfig({
-      DATABASE_URL: database.url,
-      REDIS_KEY_PREFIX: `${testConfig().redis.keyPrefix}outage-pg:`,
-    });
-    [api, worker] = await Promise.all([startApi(config), startWorker(config)]);
-    store = new SampleStore();
+    rig = await startBehindProxy('database');
+    ({ proxy, api, worker, store } = rig);
   });
-  afterAll(async () => {
-    await api?.close();
-    await worker?.close();
-    await store?.close();
-    await proxy?.cut();
-  });
+  afterAll(() => rig?.close());
 
   it('answers 503 with Retry-After while it lasts, flips readiness, and recovers without a restart', async () => {
     expect((await ingest([0])).status).toBe(201);

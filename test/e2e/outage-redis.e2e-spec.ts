@@ -1,10 +1,9 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startApi, startWorker, type RunningApp } from '../support/api-server.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningApp } from '../support/api-server.js';
 import { uniqueMetricName } from '../support/names.js';
-import { SampleStore } from '../support/sample-store.js';
-import { answerOf, proxied, untilReady } from '../support/outage.js';
+import type { SampleStore } from '../support/sample-store.js';
+import { answerOf, startBehindProxy, untilReady, type OutageRig } from '../support/outage.js';
 import type { TcpProxy } from '../support/tcp-proxy.js';
-import { testConfig } from '../support/test-config.js';
 
 const T0 = Date.UTC(2024, 0, 1);
 
@@ -12,6 +11,7 @@ const T0 = Date.UTC(2024, 0, 1);
 // and authentication keep working, rate limiting fails open, realtime fan-out and the query cache pause;
 // readiness says 503 (so new pods are not sent traffic they would serve degraded) and everything recovers.
 describe('a Redis outage', () => {
+  let rig: OutageRig;
   let proxy: TcpProxy;
   let api: RunningApp;
   let worker: RunningApp;
@@ -26,22 +26,12 @@ describe('a Redis outage', () => {
     });
   const range = (end: number) =>
     answerOf(api, `/api/v1/metrics/query/range?query=${metric}&start=${T0 / 1000}&end=${T0 / 1000 + end}&step=1`);
+
   beforeAll(async () => {
-    const redis = await proxied(inject('redisUrl'), 6379);
-    proxy = redis.proxy;
-    const config = testConfig({
-      REDIS_URL: redis.url,
-      REDIS_KEY_PREFIX: `${testConfig().redis.keyPrefix}outage-redis-${Date.now()}:`,
-    });
-    [api, worker] = await Promise.all([startApi(config), startWorker(config)]);
-    store = new SampleStore();
+    rig = await startBehindProxy('redis');
+    ({ proxy, api, worker, store } = rig);
   });
-  afterAll(async () => {
-    await api?.close();
-    await worker?.close();
-    await store?.close();
-    await proxy?.cut();
-  });
+  afterAll(() => rig?.close());
 
   it('keeps ingesting and querying without the cache, flips readiness, and recovers without a restart', async () => {
     expect((await ingest(1)).status).toBe(201);

@@ -1,5 +1,8 @@
-import type { RunningApp } from './api-server.js';
+import { inject } from 'vitest';
+import { startApi, startWorker, type RunningApp } from './api-server.js';
+import { SampleStore } from './sample-store.js';
 import { TcpProxy } from './tcp-proxy.js';
+import { testConfig } from './test-config.js';
 
 // Every answer during an outage comes within this bound: a 503 an agent can retry, never a hang.
 export const ANSWER_BOUND_MS = 10_000;
@@ -44,4 +47,32 @@ export async function proxied(url: string, defaultPort: number): Promise<{ proxy
   target.hostname = '127.0.0.1';
   target.port = String(proxy.port);
   return { proxy, url: target.toString() };
+}
+
+export interface OutageRig {
+  proxy: TcpProxy;
+  api: RunningApp;
+  worker: RunningApp;
+  store: SampleStore;
+  close: () => Promise<void>;
+}
+
+// An API and a worker that reach PostgreSQL or Redis through a proxy the test can cut, under a Redis key prefix of
+// their own, plus direct SQL access to check what was stored.
+export async function startBehindProxy(dependency: 'database' | 'redis'): Promise<OutageRig> {
+  const { proxy, url } =
+    dependency === 'database' ? await proxied(inject('databaseUrl'), 5432) : await proxied(inject('redisUrl'), 6379);
+  const config = testConfig({
+    [dependency === 'database' ? 'DATABASE_URL' : 'REDIS_URL']: url,
+    REDIS_KEY_PREFIX: `${testConfig().redis.keyPrefix}outage-${dependency}-${Date.now()}:`,
+  });
+  const [api, worker] = await Promise.all([startApi(config), startWorker(config)]);
+  const store = new SampleStore();
+  const close = async () => {
+    await api.close();
+    await worker.close();
+    await store.close();
+    await proxy.cut();
+  };
+  return { proxy, api, worker, store, close };
 }
