@@ -16,7 +16,8 @@ const BODYLESS = ['post /api/v1/alerts/resolve/{alert_id}'];
 // Every method and path Fastify serves, read from its route tree (printRoutes): HEAD (added for each GET) and
 // OPTIONS (the CORS preflight catch-all) are left out, path parameters written as OpenAPI writes them.
 function servedRoutes(app: INestApplication): Route[] {
-  const tree = app.getHttpAdapter().getInstance<FastifyInstance>().printRoutes({ commonPrefix: false });
+  const fastify = app.getHttpAdapter().getInstance() as FastifyInstance;
+  const tree = fastify.printRoutes({ commonPrefix: false });
   const segments: string[] = [];
   const routes: Route[] = [];
   for (const line of tree.split('\n')) {
