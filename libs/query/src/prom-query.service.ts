@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@rtpm/config';
 import { LatestCache } from '@rtpm/metrics';
 import { parse, PromqlError, valueType, type Expr, type VectorSelector } from '@rtpm/promql';
-import { compareLabels, promPair } from './core/prom-format.js';
+import { promSuccessJson } from './core/json-out.js';
+import { promPair, sortByLabels } from './core/prom-format.js';
 import { LOOKBACK_MS, parseInstantParams, parseRangeParams, type RawParams } from './core/prom-params.js';
 import { evalScalar } from './core/scalar.js';
 import { QueryCache } from './query-cache.js';
@@ -26,7 +27,7 @@ export class PromQueryService {
     const params = parseRangeParams(raw);
     const key = `prom-range\u0000${params.query}\u0000${params.startMs}\u0000${params.endMs}\u0000${params.stepMs}`;
     return this.cache.getOrCompute(key, params.endMs < nowMs - params.stepMs, async () =>
-      success(await this.evaluateRange(params)),
+      promSuccessJson(await this.evaluateRange(params)),
     );
   }
 
@@ -34,7 +35,7 @@ export class PromQueryService {
     const params = parseInstantParams(raw, nowMs);
     const key = `prom-instant\u0000${params.query}\u0000${params.timeMs}`;
     return this.cache.getOrCompute(key, params.timeMs < nowMs - LOOKBACK_MS, async () =>
-      success(await this.evaluateInstant(params)),
+      promSuccessJson(await this.evaluateInstant(params)),
     );
   }
 
@@ -85,10 +86,12 @@ export class PromQueryService {
         const ids = await this.matchSeries(reader, [matrix.selector]);
         return reader.rawSamples(matrix.selector, matrix.rangeMs, params.timeMs, ids.get(matrix.selector)!);
       });
-      series.sort((a, b) => compareLabels(a.labels, b.labels));
       return {
         resultType: 'matrix',
-        result: series.map((s) => ({ metric: s.labels, values: s.times.map((t, k) => promPair(t, s.values[k])) })),
+        result: sortByLabels(series).map((s) => ({
+          metric: s.labels,
+          values: s.times.map((t, k) => promPair(t, s.values[k])),
+        })),
       };
     }
     const series = await this.evaluateVector(expr, instantGrid(params.timeMs), params.timeoutMs);
@@ -110,7 +113,7 @@ export class PromQueryService {
       const series = known
         ? known.ids.map((id, k) => ({ labels: known.labels[k], steps: [0], values: [known.values[k]] }))
         : mergeByLabels(await reader.evaluateVector(expr, grid, ids, { instantValues }));
-      return series.sort((a, b) => compareLabels(a.labels, b.labels));
+      return sortByLabels(series);
     });
   }
 
@@ -232,8 +235,4 @@ function unwrap(expr: Expr): Expr {
 
 function range(n: number): number[] {
   return Array.from({ length: n }, (_, i) => i);
-}
-
-function success(data: PromData): string {
-  return JSON.stringify({ status: 'success', data });
 }

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@rtpm/config';
 import { formatDuration, type LabelMatcher } from '@rtpm/promql';
-import { compareLabels } from './core/prom-format.js';
+import { IsoTimeFormatter } from './core/iso-time.js';
+import { structuredJson } from './core/json-out.js';
+import { sortByLabels } from './core/prom-format.js';
 import { checkResolution } from './core/prom-params.js';
 import { QueryCache } from './query-cache.js';
 import { QueryError } from './query.errors.js';
@@ -33,7 +35,7 @@ export class StructuredQueryService {
     const resolved = { ...query, stepMs };
     const key = `structured\u0000${JSON.stringify(resolved)}`;
     return this.cache.getOrCompute(key, query.endMs < nowMs - stepMs, async () =>
-      JSON.stringify(await this.evaluate(resolved)),
+      structuredJson(await this.evaluate(resolved)),
     );
   }
 
@@ -77,10 +79,11 @@ export class StructuredQueryService {
               aggregation: query.aggregation,
             });
       const series = new Map<number, StructuredSeries>();
+      const iso = new IsoTimeFormatter();
       for (const row of rows) {
         let entry = series.get(row.group);
         if (!entry) series.set(row.group, (entry = { labels: groupLabels[row.group], points: [] }));
-        entry.points.push({ timestamp: new Date(row.bucketMs).toISOString(), value: row.value });
+        entry.points.push({ timestamp: iso.format(row.bucketMs), value: row.value });
       }
       return {
         metric_name: query.metricName,
@@ -88,7 +91,7 @@ export class StructuredQueryService {
         end_time: new Date(query.endMs).toISOString(),
         step: formatDuration(query.stepMs),
         aggregation: query.aggregation,
-        series: [...series.values()].sort((a, b) => compareLabels(a.labels, b.labels)),
+        series: sortByLabels([...series.values()]),
       };
     });
   }

@@ -3,9 +3,9 @@ import { bucketCeil, bucketStart, type Resolution } from './core/resolution.js';
 // What a reader gets for each series over [from, to):
 // - stats: bucket statistics (sub, count, sum, min, max, last), where `sub` is the start of a rolled 1h or 1m
 //   bucket, or the time of a raw sample (count 1); sums of them are the statistics of any union of whole buckets;
-// - samples: (time, value) rows, a subset of the raw samples that holds the first and the last sample of every
-//   minute: enough for anything that only ever picks a minute's first or last sample (PromQL instant selectors at
-//   minute-aligned steps), and far fewer rows than the raw samples when a series has several per minute.
+// - samples: (time, value) rows, a subset of the raw samples that holds the last sample of every minute and any
+//   sample exactly on a minute: enough for PromQL instant selectors at minute-aligned steps, whose answer is always
+//   one of those, and far fewer rows than the raw samples when a series has several per minute.
 export type RollupShape = 'stats' | 'samples';
 
 export interface RollupReadSpec {
@@ -93,11 +93,13 @@ function minuteRows(shape: RollupShape, sid: string, range: string, driver?: str
   const where = `r.series_id = ${sid} AND ${range} AND r.bucket NOT IN (SELECT bucket FROM rdm)`;
   if (shape === 'stats')
     return `SELECT r.bucket AS sub, r.count, r.sum, r.min, r.max, r.last FROM ${from} WHERE ${where}`;
-  // A minute's first and last sample (once when they are the same one). Rows rolled before their times were
-  // kept (NULL) have lost their raw samples: raw samples would give nothing there either.
-  return `SELECT v.time, v.value FROM ${from}
-           CROSS JOIN LATERAL (VALUES (1, r.first_time, r.first), (2, r.last_time, r.last)) AS v(k, time, value)
-          WHERE ${where} AND v.time IS NOT NULL AND (v.k = 1 OR r.last_time > r.first_time)`;
+  // A minute's last sample, and its first one when it lies on the minute and is not the last: the newest sample
+  // of a window (t - 5m, t] at a minute t is one of those (see migration 1764700000000). Rows rolled before
+  // their times were kept (NULL) have lost their raw samples: raw samples would give nothing there either.
+  return `SELECT r.last_time AS time, r.last AS value FROM ${from} WHERE ${where} AND r.last_time IS NOT NULL
+          UNION ALL
+          SELECT r.first_time, r.first FROM ${from}
+           WHERE ${where} AND r.first_time = r.bucket AND r.last_time > r.first_time`;
 }
 
 function rawRows(shape: RollupShape, sid: string, range: string, driver?: string): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareLabels, formatPromValue, promPair } from './prom-format.js';
+import { compareLabels, formatPromValue, promPair, sortByLabels } from './prom-format.js';
 
 // Expected texts are what Go's strconv.AppendFloat(f, 'f' or 'e', -1, 64) writes, as Prometheus does.
 describe(formatPromValue.name, () => {
@@ -49,5 +49,23 @@ describe(compareLabels.name, () => {
   ])('$a vs $b', ({ a, b, sign }) => {
     expect(Math.sign(compareLabels(a, b))).toBe(sign);
     expect(Math.sign(compareLabels(b, a))).toBe(-sign || 0);
+  });
+});
+
+describe(sortByLabels.name, () => {
+  it('orders label sets as compareLabels does', () => {
+    const labelSets: Record<string, string>[] = [
+      { b: '1' },
+      { a: '2', b: '1' },
+      { a: '1' },
+      {},
+      { a: '1', c: '0' },
+      { a: '1', b: '9' },
+      { __name__: 'x', a: '1' },
+      { a: '10' },
+    ];
+    const sets = labelSets.map((labels, id) => ({ id, labels }));
+    const expected = [...sets].sort((x, y) => compareLabels(x.labels, y.labels)).map((s) => s.id);
+    expect(sortByLabels(sets).map((s) => s.id)).toEqual(expected);
   });
 });

@@ -8,7 +8,8 @@ export function formatPromValue(value: number): string {
   if (value === Infinity) return '+Inf';
   if (value === -Infinity) return '-Inf';
   if (Object.is(value, -0)) return '-0';
-  return String(value).replace(/e([+-])(\d)$/, 'e$10$2');
+  const text = String(value);
+  return text.includes('e') ? text.replace(/e([+-])(\d)$/, 'e$10$2') : text;
 }
 
 // Unix seconds with millisecond precision; a JSON number, as Prometheus writes timestamps.
@@ -31,4 +32,24 @@ export function compareLabels(a: Labels, b: Labels): number {
     if (va !== vb) return va < vb ? -1 : 1;
   }
   return ka.length - kb.length;
+}
+
+// Sorts items by their label sets in compareLabels' order, sorting each set's names once rather than per comparison.
+export function sortByLabels<T extends { labels: Labels }>(items: T[]): T[] {
+  const keyed = items.map((item) => ({
+    item,
+    pairs: Object.keys(item.labels)
+      .sort()
+      .map((name) => [name, item.labels[name]]),
+  }));
+  keyed.sort((a, b) => {
+    for (let i = 0; i < Math.min(a.pairs.length, b.pairs.length); i++) {
+      const [na, va] = a.pairs[i];
+      const [nb, vb] = b.pairs[i];
+      if (na !== nb) return na < nb ? -1 : 1;
+      if (va !== vb) return va < vb ? -1 : 1;
+    }
+    return a.pairs.length - b.pairs.length;
+  });
+  return keyed.map((entry) => entry.item);
 }

@@ -165,17 +165,31 @@ function instantSelector(vs: VectorSelector, ctx: Ctx): Relation {
     const bucket = `date_bin('${stepMs} milliseconds'::interval, m.time - interval '1 millisecond', ${timestampLiteral(start)})`;
     const inLookback =
       stepMs > LOOKBACK_MS ? `AND m.time > ${bucket} + interval '${stepMs - LOOKBACK_MS} milliseconds'` : '';
-    const samples = minuteAligned(vs, ctx)
-      ? `(${rollupSampleRows(vs, ctx, false)}) m WHERE true`
-      : `metric_samples m WHERE ${sampleFilter(vs, LOOKBACK_MS, ctx)}`;
+    // The newest sample per (series, step): one sorted scan per series over the rollups' few rows, or one flat
+    // scan and a hash aggregate over raw samples.
+    const newest = minuteAligned(vs, ctx)
+      ? rollupSampleRows(
+          vs,
+          ctx,
+          (rows) => `SELECT DISTINCT ON (1) ${bucket} AS b, m.value AS v FROM (${rows}) m
+                                               WHERE true ${inLookback} ORDER BY 1, m.time DESC`,
+        )
+      : `SELECT m.series_id AS sid, ${bucket} AS b, (max(ARRAY[date_part('epoch', m.time), m.value]))[2] AS v
+           FROM metric_samples m WHERE ${sampleFilter(vs, LOOKBACK_MS, ctx)} ${inLookback}
+          GROUP BY 1, 2`;
     const sql = `SELECT x.sid AS g, round((date_part('epoch', x.b) * 1000 - ${start}) / ${stepMs})::int8 + 1 AS i, x.v
-                   FROM (SELECT m.series_id AS sid, ${bucket} AS b,
-                                (max(ARRAY[date_part('epoch', m.time), m.value]))[2] AS v
-                           FROM ${samples} ${inLookback}
-                          GROUP BY 1, 2) x`;
+                   FROM (${newest}) x`;
     return { sql, labels: seriesLabels(ctx.series.get(vs) ?? [], true) };
   }
-  const rows = minuteAligned(vs, ctx) ? rollupSampleRows(vs, ctx, true) : sampleRows(vs, LOOKBACK_MS, ctx, true);
+  const rows = minuteAligned(vs, ctx)
+    ? rollupSampleRows(
+        vs,
+        ctx,
+        (rows) => `SELECT ${tms('m.time')} AS tms, m.value, NULL::int8 AS prev_tms, NULL::float8 AS prev_value,
+                          ${tms('lead(m.time) OVER o')} AS next_tms
+                     FROM (${rows}) m WINDOW o AS (ORDER BY m.time)`,
+      )
+    : sampleRows(vs, LOOKBACK_MS, ctx, true);
   const sql = `SELECT r.sid AS g, g.i, r.value AS v FROM (${rows}) r
                  CROSS JOIN LATERAL generate_series(greatest(0, ${lo}),
                    least(${last}, ${firstStepAtOrAfter(until, start, stepMs)} - 1)) AS g(i)`;
@@ -299,26 +313,17 @@ function minuteAligned(vs: VectorSelector, ctx: Ctx): boolean {
   return ctx.grid.steps > 1 && (ctx.grid.startMs - vs.offsetMs) % 60_000 === 0 && ctx.grid.stepMs % 60_000 === 0;
 }
 
-// sampleRows' columns from the rollups' first and last samples: (series_id, time, value) flat, or per series in
-// time order with the next sample's time (the only neighbour an instant selector looks at).
-function rollupSampleRows(vs: VectorSelector, ctx: Ctx, neighbours: boolean): string {
+// Per series of the selector, `perSeries` over the rollups' rows for its evaluation span (t_0 - 5m, t_last]
+// (aliased `m`), its columns prefixed with the series id `sid`.
+function rollupSampleRows(vs: VectorSelector, ctx: Ctx, perSeries: (rows: string) => string): string {
   const ids = ctx.params.add((ctx.series.get(vs) ?? []).map((series) => series.id));
   const start = ctx.grid.startMs - vs.offsetMs;
   const end = start + (ctx.grid.steps - 1) * ctx.grid.stepMs;
   const read = rollupReadSql({ fromMs: start - LOOKBACK_MS, toMs: end + 1, resolution: '1m', shape: 'samples' });
-  const inRange = `p.time > ${timestampLiteral(start - LOOKBACK_MS)} AND p.time <= ${timestampLiteral(end)}`;
-  if (!neighbours) {
-    return `WITH ${read.ctes}
-            SELECT u.sid AS series_id, p.time, p.value FROM unnest(${ids}::int8[]) AS u(sid)
-             CROSS JOIN LATERAL (${read.rows('u.sid')}) p WHERE ${inRange}`;
-  }
+  const inRange = `SELECT * FROM (${read.rows('u.sid')}) p
+                    WHERE p.time > ${timestampLiteral(start - LOOKBACK_MS)} AND p.time <= ${timestampLiteral(end)}`;
   return `WITH ${read.ctes}
-          SELECT u.sid, w.tms, w.value, w.prev_tms, w.prev_value, w.next_tms FROM unnest(${ids}::int8[]) AS u(sid)
-           CROSS JOIN LATERAL (
-             SELECT ${tms('p.time')} AS tms, p.value, NULL::int8 AS prev_tms, NULL::float8 AS prev_value,
-                    ${tms('lead(p.time) OVER o')} AS next_tms
-               FROM (${read.rows('u.sid')}) p WHERE ${inRange}
-             WINDOW o AS (ORDER BY p.time)) w`;
+          SELECT u.sid, x.* FROM unnest(${ids}::int8[]) AS u(sid) CROSS JOIN LATERAL (${perSeries(inRange)}) x`;
 }
 
 function tms(time: string): string {
