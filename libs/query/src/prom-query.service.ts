@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@rtpm/config';
-import { LatestCache } from '@rtpm/metrics';
+import { LatestCache, type LatestRow } from '@rtpm/metrics';
 import { parse, PromqlError, valueType, type Expr, type VectorSelector } from '@rtpm/promql';
 import { promSuccessJson } from './core/json-out.js';
 import { promPair, sortByLabels } from './core/prom-format.js';
@@ -101,12 +101,15 @@ export class PromQueryService {
     };
   }
 
-  private evaluateVector(expr: Expr, grid: EvalGrid, requestedTimeoutMs?: number): Promise<StepSeries[]> {
+  private async evaluateVector(expr: Expr, grid: EvalGrid, requestedTimeoutMs?: number): Promise<StepSeries[]> {
+    // Latest values are read before the transaction opens: a cold cache loads them on a connection of its own,
+    // which must not wait for the pool while this query holds one.
+    const latest =
+      grid.steps === 1 ? await this.latestRows(selectorsOf(expr)) : new Map<string, readonly LatestRow[]>();
     return this.repository.read(this.timeoutMs(requestedTimeoutMs), async (reader) => {
       const ids = await this.matchSeries(reader, selectorsOf(expr));
       if ([...ids.values()].every((list) => list.length === 0)) return [];
-      const instantValues =
-        grid.steps === 1 ? await this.latestValues(ids, grid.startMs) : new Map<VectorSelector, KnownValues>();
+      const instantValues = latestValues(ids, grid.startMs, latest);
       // A bare selector answered by the latest-value cache needs no further SQL.
       const bare = unwrap(expr);
       const known = bare.kind === 'vector_selector' ? instantValues.get(bare) : undefined;
@@ -117,34 +120,15 @@ export class PromQueryService {
     });
   }
 
-  // For an instant evaluation at timeMs: each selector's values from the latest-value cache, when they are the
-  // answer. They are when no cached sample is newer than the evaluation time (the newest sample at or before it
-  // is then the newest of all); a series whose newest sample is older than the lookback window has no value.
-  // Only selectors naming their metric (__name__=) qualify: the cache is per metric.
-  private async latestValues(
-    ids: Map<VectorSelector, SeriesInfo[]>,
-    timeMs: number,
-  ): Promise<Map<VectorSelector, KnownValues>> {
-    const known = new Map<VectorSelector, KnownValues>();
-    for (const [selector, series] of ids) {
-      const name = selector.matchers.find((m) => m.name === '__name__' && m.op === '=')?.value;
-      const rows = name === undefined || series.length === 0 ? undefined : await this.latest.read(name);
-      if (!rows) continue;
-      const at = timeMs - selector.offsetMs;
-      const byId = new Map(rows.map((row) => [row.id, row]));
-      const values: KnownValues = { ids: [], values: [], labels: [] };
-      let answerable = true;
-      for (const s of series) {
-        const row = byId.get(s.id);
-        if (row && row.timeMs > at) answerable = false;
-        if (!row || row.timeMs > at || row.timeMs <= at - LOOKBACK_MS) continue;
-        values.ids.push(s.id);
-        values.values.push(row.value);
-        values.labels.push(labelsWithName(s));
-      }
-      if (answerable) known.set(selector, values);
+  // The cached latest samples of each metric a selector names (__name__=): the cache is per metric.
+  private async latestRows(selectors: VectorSelector[]): Promise<Map<string, readonly LatestRow[]>> {
+    const rows = new Map<string, readonly LatestRow[]>();
+    for (const selector of selectors) {
+      const name = metricNameOf(selector);
+      const cached = name === undefined || rows.has(name) ? undefined : await this.latest.read(name);
+      if (name !== undefined && cached) rows.set(name, cached);
     }
-    return known;
+    return rows;
   }
 
   private async matchSeries(
@@ -179,6 +163,39 @@ interface KnownValues {
   ids: number[];
   values: number[];
   labels: Labels[];
+}
+
+// For an instant evaluation at timeMs: each selector's values from the latest-value cache, when they are the
+// answer. They are when no cached sample is newer than the evaluation time (the newest sample at or before it is
+// then the newest of all); a series whose newest sample is older than the lookback window has no value.
+function latestValues(
+  ids: Map<VectorSelector, SeriesInfo[]>,
+  timeMs: number,
+  latest: Map<string, readonly LatestRow[]>,
+): Map<VectorSelector, KnownValues> {
+  const known = new Map<VectorSelector, KnownValues>();
+  for (const [selector, series] of ids) {
+    const rows = latest.get(metricNameOf(selector) ?? '');
+    if (!rows) continue;
+    const at = timeMs - selector.offsetMs;
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    const values: KnownValues = { ids: [], values: [], labels: [] };
+    let answerable = true;
+    for (const s of series) {
+      const row = byId.get(s.id);
+      if (row && row.timeMs > at) answerable = false;
+      if (!row || row.timeMs > at || row.timeMs <= at - LOOKBACK_MS) continue;
+      values.ids.push(s.id);
+      values.values.push(row.value);
+      values.labels.push(labelsWithName(s));
+    }
+    if (answerable) known.set(selector, values);
+  }
+  return known;
+}
+
+function metricNameOf(selector: VectorSelector): string | undefined {
+  return selector.matchers.find((m) => m.name === '__name__' && m.op === '=')?.value;
 }
 
 function parseQuery(query: string): Expr {
