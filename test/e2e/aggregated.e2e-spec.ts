@@ -2,7 +2,7 @@ import { JOBS, QUEUES } from '@rtpm/jobs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AggregatedController } from '../../apps/api/src/rollups/aggregated.controller.js';
 import { runMigrations } from '@rtpm/database';
-import { startApi, startWorker, type RunningApp } from '../support/api-server.js';
+import { startApi, startWorker, type RunningApi, type RunningApp } from '../support/api-server.js';
 import { getJson, postJson } from '../support/http.js';
 import { uniqueMetricName } from '../support/names.js';
 import { SampleStore } from '../support/sample-store.js';
@@ -14,7 +14,7 @@ import { HOUR, MINUTE, queueOf, runJob } from '../integration/worker/job-helpers
 // and queue prefix of its own, with no periodic jobs: rollups happen exactly when a test runs one.
 describe(AggregatedController.name, () => {
   let databaseUrl: string;
-  let api: RunningApp;
+  let api: RunningApi;
   let worker: RunningApp;
   let store: SampleStore;
   const name = uniqueMetricName('agg');
@@ -31,7 +31,7 @@ describe(AggregatedController.name, () => {
     ...(timeMs === undefined ? {} : { timestamp: new Date(timeMs).toISOString() }),
   });
   const aggregated = (params: Record<string, string>) =>
-    getJson(api.baseUrl, `/api/v1/metrics/aggregated?${new URLSearchParams(params)}`);
+    getJson(api, `/api/v1/metrics/aggregated?${new URLSearchParams(params)}`);
   const point = (timeMs: number, value: number, count: number, sum: number, min: number, max: number) => ({
     timestamp: new Date(timeMs).toISOString(),
     value,
@@ -53,7 +53,7 @@ describe(AggregatedController.name, () => {
       await queue.empty();
     }
     store = new SampleStore(databaseUrl);
-    const response = await postJson(api.baseUrl, '/api/v1/metrics/batch', {
+    const response = await postJson(api, '/api/v1/metrics/batch', {
       metrics: [
         sample('a', m5 + 10_000, 1),
         sample('a', m5 + 50_000, 5),
@@ -157,7 +157,7 @@ describe(AggregatedController.name, () => {
       expect(minutes.body.series).toEqual([{ labels: { host: 'b' }, points: [point(m5, 8, 2, 10, 2, 8)] }]);
       expect(hours.body.series).toEqual([{ labels: { host: 'b' }, points: [point(hour, 8, 2, 10, 2, 8)] }]);
     };
-    const late = await postJson(api.baseUrl, '/api/v1/metrics/batch', { metrics: [sample('b', m5 + 40_000, 8)] });
+    const late = await postJson(api, '/api/v1/metrics/batch', { metrics: [sample('b', m5 + 40_000, 8)] });
     expect(late.status).toBe(201);
 
     expect(await dirty()).toBe(1);

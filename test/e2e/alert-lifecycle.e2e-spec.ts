@@ -37,7 +37,7 @@ describe(`${AlertTickProcessor.name} (alert lifecycle)`, () => {
   });
 
   const active = async (ruleId: string) =>
-    (await getJson(world.api.baseUrl, `/api/v1/alerts/active?rule_id=${ruleId}`)).body.alerts as any[];
+    (await getJson(world.api, `/api/v1/alerts/active?rule_id=${ruleId}`)).body.alerts as any[];
 
   it('goes pending, fires after for_duration, and resolves when the series recovers', async () => {
     const metric = uniqueMetricName('cpu');
@@ -51,7 +51,7 @@ describe(`${AlertTickProcessor.name} (alert lifecycle)`, () => {
     expect(firing).toMatchObject({ id: pending.id, starts_at: pending.starts_at });
     await world.ingest(metric, 50, { host: 'a' });
     const resolved = await eventually(async () => {
-      const page = (await getJson(world.api.baseUrl, `/api/v1/alerts?rule_id=${id}&state=resolved`)).body;
+      const page = (await getJson(world.api, `/api/v1/alerts?rule_id=${id}&state=resolved`)).body;
       return page.total === 1 ? page.alerts[0] : undefined;
     });
 
@@ -129,7 +129,7 @@ describe(`${AlertTickProcessor.name} (alert lifecycle)`, () => {
 
   it('reaches a dashboard subscribed to alerts on the API WebSocket, from the worker, once per transition', async () => {
     const metric = uniqueMetricName('ws_alert');
-    const dashboard = await WsProbe.open(world.api.baseUrl);
+    const dashboard = await WsProbe.open(world.api);
     await dashboard.request('subscribe', { subscription: 'alerts' });
     await world.ingest(metric, 9, { host: 'ws' });
     const { id } = await world.createRule(rule(metric, { condition: '> 5', threshold: 5, for_duration: 0 }));
@@ -150,13 +150,9 @@ describe(`${AlertTickProcessor.name} (alert lifecycle)`, () => {
     const { id } = await world.createRule(rule(metric, { condition: '> 100', threshold: 100, for_duration: 0 }));
     const first = await eventually(async () => (await active(id))[0]);
 
-    const resolved = await postJson(world.api.baseUrl, `/api/v1/alerts/resolve/${first.id}`, {});
-    const again = await postJson(world.api.baseUrl, `/api/v1/alerts/resolve/${first.id}`, {});
-    const unknown = await postJson(
-      world.api.baseUrl,
-      '/api/v1/alerts/resolve/00000000-0000-4000-8000-000000000000',
-      {},
-    );
+    const resolved = await postJson(world.api, `/api/v1/alerts/resolve/${first.id}`, {});
+    const again = await postJson(world.api, `/api/v1/alerts/resolve/${first.id}`, {});
+    const unknown = await postJson(world.api, '/api/v1/alerts/resolve/00000000-0000-4000-8000-000000000000', {});
 
     expect(resolved.status).toBe(200);
     expect(resolved.body).toMatchObject({ id: first.id, state: 'resolved', resolved_at: expect.any(String) });
@@ -181,14 +177,14 @@ describe(`${AlertTickProcessor.name} (alert lifecycle)`, () => {
     const { id } = await world.createRule(rule(metric, { condition: '> 100', threshold: 100, for_duration: 0 }));
     const first = await eventually(async () => (await active(id))[0]);
 
-    const patch = await fetch(`${world.api.baseUrl}/api/v1/alerts/rules/${id}`, {
+    const patch = await world.api.fetch(`/api/v1/alerts/rules/${id}`, {
       method: 'PATCH',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ threshold: 200 }),
     });
     expect(patch.status).toBe(200);
     await eventually(async () => ((await active(id)).length === 0 ? true : undefined));
-    await fetch(`${world.api.baseUrl}/api/v1/alerts/rules/${id}`, {
+    await world.api.fetch(`/api/v1/alerts/rules/${id}`, {
       method: 'PATCH',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ condition: '> 50', labels: { route: '/a' } }),
@@ -206,11 +202,11 @@ describe(`${AlertTickProcessor.name} (alert lifecycle)`, () => {
     const { id } = await world.createRule(rule(metric, { condition: '> 90', threshold: 90, for_duration: 0 }));
     await eventually(async () => ((await active(id)).length === 2 ? true : undefined));
 
-    const deleted = await fetch(`${world.api.baseUrl}/api/v1/alerts/rules/${id}`, { method: 'DELETE' });
+    const deleted = await world.api.fetch(`/api/v1/alerts/rules/${id}`, { method: 'DELETE' });
 
     expect(deleted.status).toBe(204);
     expect(await active(id)).toEqual([]);
-    const history = (await getJson(world.api.baseUrl, `/api/v1/alerts?rule_id=${id}`)).body;
+    const history = (await getJson(world.api, `/api/v1/alerts?rule_id=${id}`)).body;
     expect(history.total).toBe(2);
     expect(history.alerts.every((a: any) => a.state === 'resolved' && a.rule_name === `High ${metric}`)).toBe(true);
     // Two more ticks: nothing new for the deleted rule.
@@ -227,11 +223,11 @@ describe(`${AlertTickProcessor.name} (alert lifecycle)`, () => {
     );
     await eventually(async () => ((await active(id)).length === 3 ? true : undefined));
 
-    const critical = await getJson(world.api.baseUrl, `/api/v1/alerts/active?severity=critical&rule_id=${id}`);
-    const low = await getJson(world.api.baseUrl, `/api/v1/alerts/active?severity=low&rule_id=${id}`);
-    const pending = await getJson(world.api.baseUrl, `/api/v1/alerts/active?state=pending&rule_id=${id}`);
-    const page1 = await getJson(world.api.baseUrl, `/api/v1/alerts?rule_id=${id}&limit=2`);
-    const page2 = await getJson(world.api.baseUrl, `/api/v1/alerts?rule_id=${id}&limit=2&offset=2`);
+    const critical = await getJson(world.api, `/api/v1/alerts/active?severity=critical&rule_id=${id}`);
+    const low = await getJson(world.api, `/api/v1/alerts/active?severity=low&rule_id=${id}`);
+    const pending = await getJson(world.api, `/api/v1/alerts/active?state=pending&rule_id=${id}`);
+    const page1 = await getJson(world.api, `/api/v1/alerts?rule_id=${id}&limit=2`);
+    const page2 = await getJson(world.api, `/api/v1/alerts?rule_id=${id}&limit=2&offset=2`);
 
     expect(critical.body.total).toBe(3);
     expect(low.body).toEqual({ alerts: [], total: 0 });

@@ -23,7 +23,7 @@ describe(`${AlertEvaluatorService.name} (replicas and restarts)`, () => {
   });
 
   const active = async (ruleId: string) =>
-    (await getJson(world.api.baseUrl, `/api/v1/alerts/active?rule_id=${ruleId}`)).body.alerts as any[];
+    (await getJson(world.api, `/api/v1/alerts/active?rule_id=${ruleId}`)).body.alerts as any[];
 
   it('with two worker replicas, produces, publishes and notifies each transition once', async () => {
     const [first, second] = [await world.startWorker(), await world.startWorker()];

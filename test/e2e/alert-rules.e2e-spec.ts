@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AlertRulesController } from '../../apps/api/src/alerts/alert-rules.controller.js';
 import { useApiFixture } from '../support/api-fixture.js';
-import { getJson, postJson } from '../support/http.js';
+import { getJson, postJson, requestTo, type Target } from '../support/http.js';
 import { uniqueMetricName } from '../support/names.js';
 
 // The seed README's rule payload, byte for byte.
@@ -33,10 +33,11 @@ function rule(overrides: Record<string, unknown> = {}) {
   };
 }
 
-async function send(baseUrl: string, method: string, path: string, body?: unknown) {
-  const response = await fetch(`${baseUrl}${path}`, {
+async function send(target: Target, method: string, path: string, body?: unknown) {
+  const request = requestTo(target, path, body === undefined ? {} : { 'content-type': 'application/json' });
+  const response = await fetch(request.url, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: request.headers,
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await response.text();
@@ -47,7 +48,7 @@ describe(AlertRulesController.name, () => {
   const fx = useApiFixture();
 
   it('creates the seed README rule and returns it with id and timestamps', async () => {
-    const response = await postJson(fx.api.baseUrl, '/api/v1/alerts/rules', SEED_RULE);
+    const response = await postJson(fx.api, '/api/v1/alerts/rules', SEED_RULE);
 
     expect(response.status).toBe(201);
     expect(response.body).toEqual({
@@ -65,16 +66,16 @@ describe(AlertRulesController.name, () => {
       created_at: expect.stringMatching(/Z$/),
       updated_at: expect.stringMatching(/Z$/),
     });
-    const one = await getJson(fx.api.baseUrl, `/api/v1/alerts/rules/${response.body.id}`);
+    const one = await getJson(fx.api, `/api/v1/alerts/rules/${response.body.id}`);
     expect(one.body).toEqual(response.body);
-    const list = await getJson(fx.api.baseUrl, '/api/v1/alerts/rules');
+    const list = await getJson(fx.api, '/api/v1/alerts/rules');
     expect(list.body.rules).toContainEqual(response.body);
   });
 
   it('fills defaults: labels {}, annotations {}, enabled, for_duration 0, evaluation_interval 60', async () => {
     const { evaluation_interval: _e, for_duration: _f, threshold: _t, ...minimal } = rule({ condition: '< 5' });
 
-    const response = await postJson(fx.api.baseUrl, '/api/v1/alerts/rules', minimal);
+    const response = await postJson(fx.api, '/api/v1/alerts/rules', minimal);
 
     expect(response.status).toBe(201);
     expect(response.body).toMatchObject({
@@ -108,7 +109,7 @@ describe(AlertRulesController.name, () => {
     { body: rule({ enabled: 'yes' }), field: 'enabled' },
     { body: rule({ query: 'up' }), field: 'query' },
   ])('rejects a rule with a bad $field with a 400 naming it', async ({ body, field }) => {
-    const response = await postJson(fx.api.baseUrl, '/api/v1/alerts/rules', body);
+    const response = await postJson(fx.api, '/api/v1/alerts/rules', body);
 
     expect(response.status).toBe(400);
     expect(response.body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
@@ -116,27 +117,27 @@ describe(AlertRulesController.name, () => {
   });
 
   it('replaces with PUT, updates with PATCH, deletes with DELETE', async () => {
-    const created = (await postJson(fx.api.baseUrl, '/api/v1/alerts/rules', rule())).body;
+    const created = (await postJson(fx.api, '/api/v1/alerts/rules', rule())).body;
     const path = `/api/v1/alerts/rules/${created.id}`;
 
-    const put = await send(fx.api.baseUrl, 'PUT', path, rule({ name: 'Renamed', condition: '< 10', threshold: 10 }));
+    const put = await send(fx.api, 'PUT', path, rule({ name: 'Renamed', condition: '< 10', threshold: 10 }));
     expect(put.status).toBe(200);
     expect(put.body).toMatchObject({ id: created.id, name: 'Renamed', condition: '< 10', for_duration: 60 });
     expect(Date.parse(put.body.updated_at)).toBeGreaterThanOrEqual(Date.parse(created.updated_at));
 
-    const patch = await send(fx.api.baseUrl, 'PATCH', path, { threshold: 20, enabled: false });
+    const patch = await send(fx.api, 'PATCH', path, { threshold: 20, enabled: false });
     expect(patch.status).toBe(200);
     expect(patch.body).toMatchObject({ name: 'Renamed', condition: '< 20', threshold: 20, enabled: false });
 
-    const badPatch = await send(fx.api.baseUrl, 'PATCH', path, { condition: '> 5', threshold: 6 });
+    const badPatch = await send(fx.api, 'PATCH', path, { condition: '> 5', threshold: 6 });
     expect(badPatch.status).toBe(400);
     expect(badPatch.body.details).toEqual([{ field: 'threshold', message: expect.stringContaining('agree') }]);
 
-    const deleted = await send(fx.api.baseUrl, 'DELETE', path);
+    const deleted = await send(fx.api, 'DELETE', path);
     expect(deleted.status).toBe(204);
-    expect((await getJson(fx.api.baseUrl, path)).status).toBe(404);
-    expect((await send(fx.api.baseUrl, 'DELETE', path)).status).toBe(404);
-    const list = await getJson(fx.api.baseUrl, '/api/v1/alerts/rules');
+    expect((await getJson(fx.api, path)).status).toBe(404);
+    expect((await send(fx.api, 'DELETE', path)).status).toBe(404);
+    const list = await getJson(fx.api, '/api/v1/alerts/rules');
     expect(list.body.rules.map((r: { id: string }) => r.id)).not.toContain(created.id);
   });
 
@@ -151,7 +152,7 @@ describe(AlertRulesController.name, () => {
   ])('%s %s is a 404', async (method, path) => {
     const body = method === 'PUT' ? rule() : method === 'PATCH' ? { enabled: false } : undefined;
 
-    const response = await send(fx.api.baseUrl, method, path, body);
+    const response = await send(fx.api, method, path, body);
 
     expect(response.status).toBe(404);
     expect(response.body).toMatchObject({ statusCode: 404, error: 'Not Found' });
@@ -167,17 +168,17 @@ describe(AlertRulesController.name, () => {
     ['/api/v1/alerts?rule_id=7', 'rule_id'],
     ['/api/v1/alerts/active?sort=asc', 'sort'],
   ])('GET %s is a 400 naming %s', async (path, field) => {
-    const response = await getJson(fx.api.baseUrl, path);
+    const response = await getJson(fx.api, path);
 
     expect(response.status).toBe(400);
     expect(response.body.details.map((d: { field: string }) => d.field)).toContain(field);
   });
 
   it('lists no alerts for a rule that never ran', async () => {
-    const created = (await postJson(fx.api.baseUrl, '/api/v1/alerts/rules', rule())).body;
+    const created = (await postJson(fx.api, '/api/v1/alerts/rules', rule())).body;
 
-    const active = await getJson(fx.api.baseUrl, `/api/v1/alerts/active?rule_id=${created.id}`);
-    const history = await getJson(fx.api.baseUrl, `/api/v1/alerts?rule_id=${created.id}&state=resolved`);
+    const active = await getJson(fx.api, `/api/v1/alerts/active?rule_id=${created.id}`);
+    const history = await getJson(fx.api, `/api/v1/alerts?rule_id=${created.id}&state=resolved`);
 
     expect(active.body).toEqual({ alerts: [], total: 0 });
     expect(history.body).toEqual({ alerts: [], total: 0 });

@@ -48,7 +48,7 @@ describe(WebhookProcessor.name, () => {
     const steady = await world.createRule(rule(healthy, healthy));
     await eventually(async () => (webhook.delivered(healthy).length === 1 ? true : undefined));
     expect(webhook.delivered(failing)).toEqual([]);
-    const steadyAlert = (await getJson(world.api.baseUrl, `/api/v1/alerts/active?rule_id=${steady.id}`)).body;
+    const steadyAlert = (await getJson(world.api, `/api/v1/alerts/active?rule_id=${steady.id}`)).body;
     expect(steadyAlert.alerts[0].state).toBe('firing');
 
     const delivered = await eventually(async () => {
@@ -62,7 +62,7 @@ describe(WebhookProcessor.name, () => {
     expect(attempts[0].body).toEqual(attempts.at(-1)!.body);
     expect(delivered[0]).toMatchObject({ status: 'firing', alerts: [{ status: 'firing' }] });
     expect(attempts.at(-1)!.headers['content-type']).toBe('application/json');
-    const flakyAlerts = (await getJson(world.api.baseUrl, `/api/v1/alerts/active?rule_id=${flaky.id}`)).body;
+    const flakyAlerts = (await getJson(world.api, `/api/v1/alerts/active?rule_id=${flaky.id}`)).body;
     expect(flakyAlerts.total).toBe(1);
   });
 

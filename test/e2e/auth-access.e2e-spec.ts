@@ -1,23 +1,20 @@
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { AuthService } from '@rtpm/auth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAuthApi, type AuthedApi } from '../support/auth-app.js';
+import { startApi, type RunningApi } from '../support/api-server.js';
+import { handMadeJwt, nowSeconds as now, unsignedJwt } from '../support/jwt.js';
 import { testConfig } from '../support/test-config.js';
 
 const SECRET = 'an-e2e-jwt-secret-of-a-decent-length-0123';
-const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
-function signed(payload: object, secret = SECRET, alg = 'HS256'): string {
-  const body = `${b64({ alg, typ: 'JWT' })}.${b64(payload)}`;
-  return `${body}.${createHmac('sha256', secret).update(body).digest('base64url')}`;
-}
+const signed = (payload: object, secret = SECRET) => handMadeJwt(payload, secret);
 
 describe('auth: credentials and roles on admin routes', () => {
-  let api: AuthedApi;
+  let api: RunningApi;
   const tokens: Record<string, string> = {};
   let adminId = '';
 
   beforeAll(async () => {
-    api = await startAuthApi(testConfig({ JWT_SECRET_KEY: SECRET, REDIS_KEY_PREFIX: `auth-${randomUUID()}:` }));
+    api = await startApi(testConfig({ JWT_SECRET_KEY: SECRET, REDIS_KEY_PREFIX: `auth-${randomUUID()}:` }));
     const auth = api.app.get(AuthService);
     for (const role of ['reader', 'writer', 'admin'] as const) {
       const username = `${role}-${randomUUID().slice(0, 8)}`;
@@ -34,7 +31,6 @@ describe('auth: credentials and roles on admin routes', () => {
   });
   afterAll(() => api?.close());
 
-  const now = () => Math.floor(Date.now() / 1000);
   const cases: Array<[string, () => Record<string, string>, number]> = [
     ['no credentials', () => ({}), 401],
     ['reader token', () => ({ authorization: `Bearer ${tokens.reader}` }), 403],
@@ -66,7 +62,7 @@ describe('auth: credentials and roles on admin routes', () => {
     [
       'alg none',
       () => ({
-        authorization: `Bearer ${b64({ alg: 'none', typ: 'JWT' })}.${b64({ sub: adminId, username: 'x', role: 'admin', exp: now() + 60 })}.`,
+        authorization: `Bearer ${unsignedJwt({ sub: adminId, username: 'x', role: 'admin', exp: now() + 60 })}`,
       }),
       401,
     ],
@@ -118,16 +114,16 @@ describe('auth: credentials and roles on admin routes', () => {
 });
 
 describe('auth: throttling shared by replicas', () => {
-  let a: AuthedApi;
-  let b: AuthedApi;
+  let a: RunningApi;
+  let b: RunningApi;
   beforeAll(async () => {
     const overrides = {
       RATE_LIMIT_PER_MINUTE: '4',
       LOGIN_MAX_ATTEMPTS: '3',
       REDIS_KEY_PREFIX: `auth-${randomUUID()}:`,
     };
-    a = await startAuthApi(testConfig(overrides));
-    b = await startAuthApi(testConfig(overrides));
+    a = await startApi(testConfig(overrides));
+    b = await startApi(testConfig(overrides));
   });
   afterAll(async () => {
     await a?.close();
@@ -152,7 +148,7 @@ describe('auth: throttling shared by replicas', () => {
   it('locks a username out after LOGIN_MAX_ATTEMPTS failures, even with the right password', async () => {
     const username = `victim-${randomUUID().slice(0, 8)}`;
     await a.app.get(AuthService).createUser(username, 'the-right-password', 'reader');
-    const attempt = (api: AuthedApi, password: string) =>
+    const attempt = (api: RunningApi, password: string) =>
       fetch(`${api.baseUrl}/auth/login`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SampleParser } from '../../apps/api/src/metrics/sample.parser.js';
-import { startApi, type RunningApp } from '../support/api-server.js';
+import { startApi, type RunningApi } from '../support/api-server.js';
 import { postJson } from '../support/http.js';
 import { uniqueMetricName } from '../support/names.js';
 import { SampleStore } from '../support/sample-store.js';
@@ -15,8 +15,8 @@ const sample = (name: string, value: number, extra: Record<string, unknown> = {}
 });
 
 describe(`${SampleParser.name} via POST /api/v1/metrics/batch`, () => {
-  let api: RunningApp;
-  let smallBatchApi: RunningApp;
+  let api: RunningApi;
+  let smallBatchApi: RunningApi;
   let store: SampleStore;
 
   beforeAll(async () => {
@@ -40,7 +40,7 @@ describe(`${SampleParser.name} via POST /api/v1/metrics/batch`, () => {
       sample(name, 5, { labels: { __reserved: 'x' }, timestamp: 'yesterday' }),
     ];
 
-    const response = await postJson(api.baseUrl, '/api/v1/metrics/batch', { metrics });
+    const response = await postJson(api, '/api/v1/metrics/batch', { metrics });
 
     expect(response.status).toBe(400);
     expect(response.body).toMatchObject({
@@ -60,7 +60,7 @@ describe(`${SampleParser.name} via POST /api/v1/metrics/batch`, () => {
       'oops',
     ];
 
-    const response = await postJson(api.baseUrl, '/api/v1/metrics/batch', { metrics });
+    const response = await postJson(api, '/api/v1/metrics/batch', { metrics });
 
     expect(response.status).toBe(400);
     expect(response.body.details).toEqual([{ index: 50, field: '', message: 'must be a JSON object' }]);
@@ -79,7 +79,7 @@ describe(`${SampleParser.name} via POST /api/v1/metrics/batch`, () => {
     },
     { case: 'a body that is an array', body: [sample('m', 1)], field: 'metrics', message: /array/ },
   ])('refuses $case with a 400 naming $field', async ({ body, field, message }) => {
-    const response = await postJson(api.baseUrl, '/api/v1/metrics/batch', body);
+    const response = await postJson(api, '/api/v1/metrics/batch', body);
 
     expect(response.status).toBe(400);
     expect(response.body.details).toEqual([{ field, message: expect.stringMatching(message) }]);
@@ -89,7 +89,7 @@ describe(`${SampleParser.name} via POST /api/v1/metrics/batch`, () => {
     const name = uniqueMetricName();
     const metrics = Array.from({ length: 10_001 }, (_, i) => sample(name, i, { timestamp: 1_700_000_000_000 + i }));
 
-    const response = await postJson(api.baseUrl, '/api/v1/metrics/batch', { metrics });
+    const response = await postJson(api, '/api/v1/metrics/batch', { metrics });
 
     expect(response.status).toBe(400);
     expect(response.body.details).toEqual([{ field: 'metrics', message: expect.stringMatching(/at most 10000/) }]);
@@ -101,12 +101,12 @@ describe(`${SampleParser.name} via POST /api/v1/metrics/batch`, () => {
     const batch = (n: number) =>
       Array.from({ length: n }, (_, i) => sample(name, i, { timestamp: 1_700_000_000_000 + i }));
 
-    const tooMany = await postJson(smallBatchApi.baseUrl, '/api/v1/metrics/batch', { metrics: batch(6) });
+    const tooMany = await postJson(smallBatchApi, '/api/v1/metrics/batch', { metrics: batch(6) });
     expect(tooMany.status).toBe(400);
     expect(tooMany.body.message).toMatch(/at most 5/);
     expect(await store.samples(name)).toEqual([]);
 
-    const atLimit = await postJson(smallBatchApi.baseUrl, '/api/v1/metrics/batch', { metrics: batch(5) });
+    const atLimit = await postJson(smallBatchApi, '/api/v1/metrics/batch', { metrics: batch(5) });
     expect(atLimit.status).toBe(201);
     expect(atLimit.body).toEqual({ ingested: 5 });
     expect((await store.samples(name)).map((s) => s.value)).toEqual([0, 1, 2, 3, 4]);
@@ -117,7 +117,7 @@ describe(`${SampleParser.name} via POST /api/v1/metrics/batch`, () => {
     const metrics = [{ ...sample(name, 1), help_text: 'h'.repeat(4000) }];
     const body = JSON.stringify({ metrics, padding: 'x'.repeat(1024 * 1024) });
 
-    const response = await postJson(smallBatchApi.baseUrl, '/api/v1/metrics/batch', body);
+    const response = await postJson(smallBatchApi, '/api/v1/metrics/batch', body);
 
     expect(response.status).toBe(413);
     expect(response.body).toEqual({ statusCode: 413, error: 'Payload Too Large', message: expect.any(String) });
@@ -125,7 +125,7 @@ describe(`${SampleParser.name} via POST /api/v1/metrics/batch`, () => {
   });
 
   it('refuses a malformed JSON batch with a 400', async () => {
-    const response = await postJson(api.baseUrl, '/api/v1/metrics/batch', '{"metrics": [{"name": "x",}]}');
+    const response = await postJson(api, '/api/v1/metrics/batch', '{"metrics": [{"name": "x",}]}');
 
     expect(response.status).toBe(400);
     expect(response.body).toMatchObject({ statusCode: 400, error: 'Bad Request' });

@@ -1,7 +1,7 @@
 import { runMigrations } from '@rtpm/database';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ApiExceptionFilter } from '../../apps/api/src/http/api-exception.filter.js';
-import { startApi, type RunningApp } from '../support/api-server.js';
+import { startApi, type RunningApi } from '../support/api-server.js';
 import { getJson, postJson, type JsonResponse } from '../support/http.js';
 import { uniqueMetricName } from '../support/names.js';
 import { SampleStore } from '../support/sample-store.js';
@@ -26,7 +26,7 @@ function expectEnvelope(response: JsonResponse, statusCode: number): void {
 
 describe(ApiExceptionFilter.name, () => {
   describe('with the database up', () => {
-    let api: RunningApp;
+    let api: RunningApi;
 
     beforeAll(async () => {
       api = await startApi();
@@ -36,21 +36,21 @@ describe(ApiExceptionFilter.name, () => {
     });
 
     it.each([
-      { case: 'an unknown route', send: (url: string) => getJson(url, '/api/v1/nope'), status: 404 },
+      { case: 'an unknown route', send: (api: RunningApi) => getJson(api, '/api/v1/nope'), status: 404 },
       {
         case: 'a validation failure',
-        send: (url: string) => postJson(url, '/api/v1/metrics/ingest', { value: 'x' }),
+        send: (api: RunningApi) => postJson(api, '/api/v1/metrics/ingest', { value: 'x' }),
         status: 400,
       },
       {
         case: 'malformed JSON',
-        send: (url: string) => postJson(url, '/api/v1/metrics/batch', '{"metrics": ['),
+        send: (api: RunningApi) => postJson(api, '/api/v1/metrics/batch', '{"metrics": ['),
         status: 400,
       },
       {
         case: 'a body that is not JSON',
-        send: async (url: string) => {
-          const response = await fetch(`${url}/api/v1/metrics/ingest`, {
+        send: async (api: RunningApi) => {
+          const response = await api.fetch('/api/v1/metrics/ingest', {
             method: 'POST',
             headers: { 'content-type': 'text/plain' },
             body: 'cpu_usage_percent 45.2',
@@ -61,11 +61,11 @@ describe(ApiExceptionFilter.name, () => {
       },
       {
         case: 'an unknown metric',
-        send: (url: string) => getJson(url, `/api/v1/metrics/latest/${uniqueMetricName()}`),
+        send: (api: RunningApi) => getJson(api, `/api/v1/metrics/latest/${uniqueMetricName()}`),
         status: 404,
       },
     ])('answers $case with {statusCode, error, message, details?} and no internals', async ({ send, status }) => {
-      const response = await send(api.baseUrl);
+      const response = await send(api);
 
       expect(response.status).toBe(status);
       expectEnvelope(response, status);
@@ -73,7 +73,7 @@ describe(ApiExceptionFilter.name, () => {
   });
 
   describe('with the database unreachable', () => {
-    let api: RunningApp;
+    let api: RunningApi;
     let proxy: TcpProxy;
     let store: SampleStore;
 
@@ -96,13 +96,13 @@ describe(ApiExceptionFilter.name, () => {
       const name = uniqueMetricName();
       const sample = (value: number) => ({ name, type: 'gauge', value, timestamp: 1_700_000_000_000 + value });
       // Warm up: the series is cached and the pool holds live connections that the outage will break.
-      expect((await postJson(api.baseUrl, '/api/v1/metrics/ingest', sample(1))).status).toBe(201);
+      expect((await postJson(api, '/api/v1/metrics/ingest', sample(1))).status).toBe(201);
 
       await proxy.cut();
-      const single = await postJson(api.baseUrl, '/api/v1/metrics/ingest', sample(2));
-      const batch = await postJson(api.baseUrl, '/api/v1/metrics/batch', { metrics: [sample(3), sample(4)] });
-      const latest = await getJson(api.baseUrl, `/api/v1/metrics/latest/${name}`);
-      const catalog = await getJson(api.baseUrl, '/api/v1/metrics');
+      const single = await postJson(api, '/api/v1/metrics/ingest', sample(2));
+      const batch = await postJson(api, '/api/v1/metrics/batch', { metrics: [sample(3), sample(4)] });
+      const latest = await getJson(api, `/api/v1/metrics/latest/${name}`);
+      const catalog = await getJson(api, '/api/v1/metrics');
       await proxy.restore();
 
       for (const response of [single, batch, latest, catalog]) {
@@ -112,7 +112,7 @@ describe(ApiExceptionFilter.name, () => {
       }
       expect((await store.samples(name)).map((s) => s.value)).toEqual([1]);
 
-      const afterOutage = await postJson(api.baseUrl, '/api/v1/metrics/batch', { metrics: [sample(5)] });
+      const afterOutage = await postJson(api, '/api/v1/metrics/batch', { metrics: [sample(5)] });
       expect(afterOutage.status).toBe(201);
       expect((await store.samples(name)).map((s) => s.value)).toEqual([1, 5]);
     });
@@ -122,7 +122,7 @@ describe(ApiExceptionFilter.name, () => {
 // A database that is up but refuses new connections (maintenance: ALLOW_CONNECTIONS false after its sessions were
 // terminated). Its own database, so that no other test file loses its connections.
 describe(`${ApiExceptionFilter.name} with the database refusing connections`, () => {
-  let api: RunningApp;
+  let api: RunningApi;
   let databaseUrl: string;
 
   const setAllowConnections = (allow: boolean) =>
@@ -148,12 +148,12 @@ describe(`${ApiExceptionFilter.name} with the database refusing connections`, ()
   it('answers 503 with Retry-After, then 201 once connections are allowed again', async () => {
     const name = uniqueMetricName();
     const sample = { name, type: 'gauge', value: 1 };
-    expect((await postJson(api.baseUrl, '/api/v1/metrics/ingest', sample)).status).toBe(201);
+    expect((await postJson(api, '/api/v1/metrics/ingest', sample)).status).toBe(201);
 
     await setAllowConnections(false);
     let refused: JsonResponse;
     try {
-      refused = await postJson(api.baseUrl, '/api/v1/metrics/ingest', sample);
+      refused = await postJson(api, '/api/v1/metrics/ingest', sample);
     } finally {
       await setAllowConnections(true);
     }
@@ -161,6 +161,6 @@ describe(`${ApiExceptionFilter.name} with the database refusing connections`, ()
     expect(refused.status).toBe(503);
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
     expectEnvelope(refused, 503);
-    expect((await postJson(api.baseUrl, '/api/v1/metrics/ingest', sample)).status).toBe(201);
+    expect((await postJson(api, '/api/v1/metrics/ingest', sample)).status).toBe(201);
   });
 });

@@ -8,8 +8,8 @@ import { uniqueMetricName } from '../support/names.js';
 describe(`${IngestService.name} storage semantics`, () => {
   const fx = useApiFixture();
 
-  const ingest = (body: unknown) => postJson(fx.api.baseUrl, '/api/v1/metrics/ingest', body);
-  const batch = (metrics: unknown[]) => postJson(fx.api.baseUrl, '/api/v1/metrics/batch', { metrics });
+  const ingest = (body: unknown) => postJson(fx.api, '/api/v1/metrics/ingest', body);
+  const batch = (metrics: unknown[]) => postJson(fx.api, '/api/v1/metrics/batch', { metrics });
 
   it('keeps the later value when a sample is re-sent for the same series and timestamp', async () => {
     const name = uniqueMetricName();

@@ -97,7 +97,7 @@ describe(`${SampleParser.name} via POST /api/v1/metrics/ingest`, () => {
     const name = uniqueMetricName();
     const body = { name, type: 'gauge', value: 1, labels: { host: 'a' }, ...patch };
 
-    const response = await postJson(fx.api.baseUrl, '/api/v1/metrics/ingest', body);
+    const response = await postJson(fx.api, '/api/v1/metrics/ingest', body);
 
     expect(response.status).toBe(400);
     expect(response.body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
@@ -108,7 +108,7 @@ describe(`${SampleParser.name} via POST /api/v1/metrics/ingest`, () => {
   it('refuses a value of 1e999 (JSON parses it to Infinity) with a 400 naming value', async () => {
     const name = uniqueMetricName();
     const response = await postJson(
-      fx.api.baseUrl,
+      fx.api,
       '/api/v1/metrics/ingest',
       `{"name": "${name}", "type": "gauge", "value": 1e999}`,
     );
@@ -119,7 +119,7 @@ describe(`${SampleParser.name} via POST /api/v1/metrics/ingest`, () => {
   });
 
   it('names every problem of a sample in one answer', async () => {
-    const response = await postJson(fx.api.baseUrl, '/api/v1/metrics/ingest', {
+    const response = await postJson(fx.api, '/api/v1/metrics/ingest', {
       name: 'bad-name',
       type: 'meter',
       value: 'x',
@@ -140,7 +140,7 @@ describe(`${SampleParser.name} via POST /api/v1/metrics/ingest`, () => {
     { case: 'JSON null', body: 'null' },
     { case: 'an empty body', body: '' },
   ])('refuses $case with a 400 in the error envelope', async ({ body }) => {
-    const response = await postJson(fx.api.baseUrl, '/api/v1/metrics/ingest', body);
+    const response = await postJson(fx.api, '/api/v1/metrics/ingest', body);
 
     expect(response.status).toBe(400);
     expect(response.body).toMatchObject({ statusCode: 400, error: 'Bad Request', message: expect.any(String) });
@@ -153,7 +153,7 @@ describe(`${SampleParser.name} via POST /api/v1/metrics/ingest`, () => {
     const name = uniqueMetricName();
     const labels = { ...manyLabels(29), long: 'y'.repeat(2048) };
 
-    const response = await postJson(fx.api.baseUrl, '/api/v1/metrics/ingest', {
+    const response = await postJson(fx.api, '/api/v1/metrics/ingest', {
       name,
       type: 'counter',
       value: 3,
@@ -172,7 +172,7 @@ describe(`${SampleParser.name} via POST /api/v1/metrics/ingest`, () => {
     const name = uniqueMetricName();
     const before = Date.now();
 
-    const response = await postJson(fx.api.baseUrl, '/api/v1/metrics/ingest', {
+    const response = await postJson(fx.api, '/api/v1/metrics/ingest', {
       name,
       type: 'gauge',
       value: 7,

@@ -21,7 +21,7 @@ describe(`${IngestService.name} under volume and concurrency`, () => {
       timestamp: T0 + (i % 100) * 1000,
     }));
 
-    const response = await postJson(fx.api.baseUrl, '/api/v1/metrics/batch', { metrics });
+    const response = await postJson(fx.api, '/api/v1/metrics/batch', { metrics });
 
     expect(response.status).toBe(201);
     expect(response.body).toEqual({ ingested: 10_000 });
@@ -46,7 +46,7 @@ describe(`${IngestService.name} under volume and concurrency`, () => {
       timestamp: T0,
     }));
 
-    const response = await postJson(fx.api.baseUrl, '/api/v1/metrics/batch', { metrics });
+    const response = await postJson(fx.api, '/api/v1/metrics/batch', { metrics });
 
     expect(response.status).toBe(201);
     const { rows } = await fx.store.pool.query<{ rows: number; series: number; mismatched: number }>(
@@ -87,7 +87,7 @@ describe(`${IngestService.name} under volume and concurrency`, () => {
       Array.from({ length: clients }, async (_, client) => {
         const statuses: number[] = [];
         for (let round = 0; round < batchesPerClient; round++) {
-          const response = await postJson(fx.api.baseUrl, '/api/v1/metrics/batch', {
+          const response = await postJson(fx.api, '/api/v1/metrics/batch', {
             metrics: batchFor(client, round),
           });
           statuses.push(response.status);
@@ -123,7 +123,7 @@ describe(`${IngestService.name} under volume and concurrency`, () => {
   it('stores concurrent single-sample requests exactly once', async () => {
     const name = uniqueMetricName('singles');
     const requests = Array.from({ length: 200 }, (_, i) =>
-      postJson(fx.api.baseUrl, '/api/v1/metrics/ingest', {
+      postJson(fx.api, '/api/v1/metrics/ingest', {
         name,
         type: 'gauge',
         value: i,

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MetricCatalogController } from '../../apps/api/src/metrics/metric-catalog.controller.js';
-import { startApi, type RunningApp } from '../support/api-server.js';
+import { startApi, type RunningApi } from '../support/api-server.js';
 import { getJson, postJson } from '../support/http.js';
 import { uniqueMetricName } from '../support/names.js';
 
 describe(MetricCatalogController.name, () => {
-  let api: RunningApp;
-  const batch = (metrics: unknown[]) => postJson(api.baseUrl, '/api/v1/metrics/batch', { metrics });
+  let api: RunningApi;
+  const batch = (metrics: unknown[]) => postJson(api, '/api/v1/metrics/batch', { metrics });
 
   beforeAll(async () => {
     api = await startApi();
@@ -26,7 +26,7 @@ describe(MetricCatalogController.name, () => {
       ]);
       expect(response.status).toBe(201);
 
-      const latest = await getJson(api.baseUrl, `/api/v1/metrics/latest/${name}`);
+      const latest = await getJson(api, `/api/v1/metrics/latest/${name}`);
 
       expect(latest.status).toBe(200);
       expect(latest.body.metric_name).toBe(name);
@@ -47,9 +47,9 @@ describe(MetricCatalogController.name, () => {
         { name, type: 'gauge', value: 3, labels: { host: 'server01', region: 'us' }, timestamp: 1_700_000_000_000 },
       ]);
 
-      const byHost = await getJson(api.baseUrl, `/api/v1/metrics/latest/${name}?host=server01`);
-      const byBoth = await getJson(api.baseUrl, `/api/v1/metrics/latest/${name}?host=server01&region=us`);
-      const none = await getJson(api.baseUrl, `/api/v1/metrics/latest/${name}?host=server09`);
+      const byHost = await getJson(api, `/api/v1/metrics/latest/${name}?host=server01`);
+      const byBoth = await getJson(api, `/api/v1/metrics/latest/${name}?host=server01&region=us`);
+      const none = await getJson(api, `/api/v1/metrics/latest/${name}?host=server09`);
 
       expect(byHost.status).toBe(200);
       expect(byHost.body.series.map((s: { value: number }) => s.value).sort()).toEqual([1, 3]);
@@ -64,7 +64,7 @@ describe(MetricCatalogController.name, () => {
     it('answers 404 in the error envelope for a metric that has no series', async () => {
       const name = uniqueMetricName('never_ingested');
 
-      const response = await getJson(api.baseUrl, `/api/v1/metrics/latest/${name}`);
+      const response = await getJson(api, `/api/v1/metrics/latest/${name}`);
 
       expect(response.status).toBe(404);
       expect(response.body).toEqual({ statusCode: 404, error: 'Not Found', message: expect.stringContaining(name) });
@@ -78,7 +78,7 @@ describe(MetricCatalogController.name, () => {
       const name = uniqueMetricName();
       await batch([{ name, type: 'gauge', value: 1, labels: { host: 'a' } }]);
 
-      const response = await getJson(api.baseUrl, `/api/v1/metrics/latest/${name}?${query}`);
+      const response = await getJson(api, `/api/v1/metrics/latest/${name}?${query}`);
 
       expect(response.status).toBe(400);
       expect(response.body).toMatchObject({ statusCode: 400, error: 'Bad Request', details: [{ field }] });
@@ -103,7 +103,7 @@ describe(MetricCatalogController.name, () => {
         { name: requests, type: 'counter', value: 10 },
       ]);
 
-      const response = await getJson(api.baseUrl, '/api/v1/metrics');
+      const response = await getJson(api, '/api/v1/metrics');
 
       expect(response.status).toBe(200);
       const entries = response.body.metrics.filter((m: { name: string }) => m.name === cpu || m.name === requests);

@@ -20,16 +20,17 @@ describe(PrometheusEndpointModule.name, () => {
   });
 
   it('counts committed samples, batch sizes and write latency after real ingestion, and not rejected ones', async () => {
-    const { baseUrl } = fixture.api;
+    const { api } = fixture;
+    const { baseUrl } = api;
     const name = uniqueMetricName();
     const before = (await scrape(baseUrl)).samples;
 
     const sample = (value: number) => ({ name, type: 'gauge', value, labels: { host: `h${value}` } });
-    expect(
-      (await postJson(baseUrl, '/api/v1/metrics/batch', { metrics: [sample(1), sample(2), sample(3)] })).status,
-    ).toBe(201);
-    expect((await postJson(baseUrl, '/api/v1/metrics/ingest', sample(4))).status).toBe(201);
-    expect((await postJson(baseUrl, '/api/v1/metrics/batch', { metrics: [sample(5), { name }] })).status).toBe(400);
+    expect((await postJson(api, '/api/v1/metrics/batch', { metrics: [sample(1), sample(2), sample(3)] })).status).toBe(
+      201,
+    );
+    expect((await postJson(api, '/api/v1/metrics/ingest', sample(4))).status).toBe(201);
+    expect((await postJson(api, '/api/v1/metrics/batch', { metrics: [sample(5), { name }] })).status).toBe(400);
     const after = (await scrape(baseUrl)).samples;
 
     const delta = (metric: string, labels: Labels = {}) =>
@@ -44,7 +45,8 @@ describe(PrometheusEndpointModule.name, () => {
   });
 
   it('times requests by route template and status, never by raw path', async () => {
-    const { baseUrl } = fixture.api;
+    const { api } = fixture;
+    const { baseUrl } = api;
     const name = uniqueMetricName();
     const missing = uniqueMetricName('no_such_route');
     const latest = { method: 'GET', route: '/api/v1/metrics/latest/:metric_name', status_code: '404' };
@@ -52,11 +54,11 @@ describe(PrometheusEndpointModule.name, () => {
     const unmatched = { method: 'GET', route: 'unmatched', status_code: '404' };
     const before = (await scrape(baseUrl)).samples;
 
-    expect((await getJson(baseUrl, `/api/v1/metrics/latest/${name}`)).status).toBe(404);
+    expect((await getJson(api, `/api/v1/metrics/latest/${name}`)).status).toBe(404);
     expect(
-      (await postJson(baseUrl, '/api/v1/metrics/batch', { metrics: [{ name, type: 'gauge', value: 1 }] })).status,
+      (await postJson(api, '/api/v1/metrics/batch', { metrics: [{ name, type: 'gauge', value: 1 }] })).status,
     ).toBe(201);
-    expect((await getJson(baseUrl, `/${missing}`)).status).toBe(404);
+    expect((await getJson(api, `/${missing}`)).status).toBe(404);
     const { text, samples: after } = await scrape(baseUrl);
 
     const delta = (labels: Labels) =>

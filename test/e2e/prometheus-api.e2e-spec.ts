@@ -1,14 +1,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useApiFixture } from '../support/api-fixture.js';
-import { getJson, postJson } from '../support/http.js';
+import { getJson, postJson, type Target } from '../support/http.js';
 import { uniqueMetricName } from '../support/names.js';
 import { encodeRemoteWrite, postRemoteWrite } from '../support/remote-write.js';
 
 const T0 = Date.parse('2024-05-01T10:00:00Z');
 const S0 = T0 / 1000;
 
-function postForm(baseUrl: string, path: string, form: [string, string][]) {
-  return postJson(baseUrl, path, new URLSearchParams(form).toString(), {
+function postForm(target: Target, path: string, form: [string, string][]) {
+  return postJson(target, path, new URLSearchParams(form).toString(), {
     'content-type': 'application/x-www-form-urlencoded',
   });
 }
@@ -18,12 +18,12 @@ describe('Prometheus HTTP API under /prometheus/api/v1', () => {
   const fx = useApiFixture();
   const requests = uniqueMetricName('papi_requests') + '_total';
   const temp = uniqueMetricName('papi_temp');
-  const api = (path: string) => getJson(fx.api.baseUrl, `/prometheus/api/v1${path}`);
+  const api = (path: string) => getJson(fx.api, `/prometheus/api/v1${path}`);
 
   beforeAll(async () => {
     const samples = (values: number[]) => values.map((value, i) => ({ value, timestamp: T0 + i * 15_000 }));
     const response = await postRemoteWrite(
-      fx.api.baseUrl,
+      fx.api,
       encodeRemoteWrite(
         [
           { labels: { __name__: requests, job: 'api', code: '200' }, samples: samples([1, 2, 3, 4]) },
@@ -52,7 +52,7 @@ describe('Prometheus HTTP API under /prometheus/api/v1', () => {
       ['step', '15'],
     ];
     const get = await api(`/query_range?${new URLSearchParams(params)}`);
-    const post = await postForm(fx.api.baseUrl, '/prometheus/api/v1/query_range', params);
+    const post = await postForm(fx.api, '/prometheus/api/v1/query_range', params);
 
     expect(get.status).toBe(200);
     expect(get.body).toEqual({
@@ -76,7 +76,7 @@ describe('Prometheus HTTP API under /prometheus/api/v1', () => {
   });
 
   it("answers Grafana's health check (instant 1+1) as a scalar", async () => {
-    const { status, body } = await postForm(fx.api.baseUrl, '/prometheus/api/v1/query', [
+    const { status, body } = await postForm(fx.api, '/prometheus/api/v1/query', [
       ['query', '1+1'],
       ['time', '4'],
     ]);
@@ -96,7 +96,7 @@ describe('Prometheus HTTP API under /prometheus/api/v1', () => {
     const codes = await api(`/label/code/values?match[]=${encodeURIComponent(requests)}`);
     expect(codes.body).toEqual({ status: 'success', data: ['200', '500'] });
 
-    const form = await postForm(fx.api.baseUrl, '/prometheus/api/v1/labels', [['match[]', `${temp}`]]);
+    const form = await postForm(fx.api, '/prometheus/api/v1/labels', [['match[]', `${temp}`]]);
     expect(form.body).toEqual({ status: 'success', data: ['__name__', 'room'] });
   });
 

@@ -17,7 +17,10 @@ describe('live Prometheus remote write into RTPM', () => {
 
   beforeAll(async () => {
     exporter = await startExporter();
-    prometheus = await startPrometheus(exporter.target, `${fx.api.baseUrl}/api/v1/write`);
+    prometheus = await startPrometheus(exporter.target, {
+      url: `${fx.api.baseUrl}/api/v1/write`,
+      apiKey: await fx.api.apiKey('writer'),
+    });
     for (let i = 0; i < 200 && times.length < 4; i++) {
       await new Promise((resolve) => setTimeout(resolve, 100));
       times = (await fx.store.samples('e2e_jobs_total')).map((s) => Date.parse(s.time));
@@ -31,8 +34,8 @@ describe('live Prometheus remote write into RTPM', () => {
 
   const both = async (path: string) => {
     const [ours, theirs] = await Promise.all([
-      getJson(fx.api.baseUrl, `/prometheus/api/v1${path}`),
-      getJson(prometheus.baseUrl, `/api/v1${path}`),
+      getJson(fx.api, `/prometheus/api/v1${path}`),
+      getJson(prometheus, `/api/v1${path}`),
     ]);
     expect(ours.status).toBe(200);
     expect(theirs.status).toBe(200);
@@ -68,7 +71,10 @@ describe('live Prometheus remote write into RTPM', () => {
   });
 
   it('serves promtool as a client: instant, range, series and labels', async () => {
-    const server = `${fx.api.baseUrl}/prometheus`;
+    // promtool 2.42 has no --http.config.file: basic auth from the URL's user info, an API key as the password.
+    const url = new URL(`${fx.api.baseUrl}/prometheus`);
+    [url.username, url.password] = ['promtool', await fx.api.apiKey('reader')];
+    const server = url.toString();
     const instant = await run('promtool', ['query', 'instant', `--time=${times[1] / 1000}`, server, 'e2e_jobs_total']);
     expect(instant.stdout).toMatch(/e2e_jobs_total\{.*queue="a".*\} => \d+ @\[/);
 

@@ -10,7 +10,7 @@ describe('Prometheus rules and alerts under /prometheus/api/v1', () => {
   it('lists a created rule as an alerting rule with its PromQL-like query', async () => {
     const metric = uniqueMetricName('prules_disk');
     const name = `Disk full ${metric}`;
-    const created = await postJson(fx.api.baseUrl, '/api/v1/alerts/rules', {
+    const created = await postJson(fx.api, '/api/v1/alerts/rules', {
       name,
       metric_name: metric,
       labels: { host: 'a' },
@@ -22,7 +22,7 @@ describe('Prometheus rules and alerts under /prometheus/api/v1', () => {
     });
     expect(created.status).toBe(201);
 
-    const { status, body } = await getJson(fx.api.baseUrl, '/prometheus/api/v1/rules');
+    const { status, body } = await getJson(fx.api, '/prometheus/api/v1/rules');
     expect(status).toBe(200);
     expect(body.status).toBe('success');
     const group = body.data.groups.find((g: { name: string }) => g.name === name);
@@ -45,7 +45,7 @@ describe('Prometheus rules and alerts under /prometheus/api/v1', () => {
       ],
     });
 
-    const alerts = await getJson(fx.api.baseUrl, '/prometheus/api/v1/alerts');
+    const alerts = await getJson(fx.api, '/prometheus/api/v1/alerts');
     expect(alerts.status).toBe(200);
     expect(Array.isArray(alerts.body.data.alerts)).toBe(true);
   });

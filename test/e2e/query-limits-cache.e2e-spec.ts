@@ -1,7 +1,7 @@
 import { QueryCache } from '@rtpm/query';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApi, type RunningApp } from '../support/api-server.js';
-import { postJson } from '../support/http.js';
+import { startApi, type RunningApi } from '../support/api-server.js';
+import { postJson, requestTo, type Target } from '../support/http.js';
 import { uniqueMetricName } from '../support/names.js';
 import { promGet, sec } from '../support/prom-client.js';
 import { everyMinute, ingestSeries, iso, MINUTE, T0 } from '../support/query-data.js';
@@ -9,28 +9,26 @@ import { testConfig } from '../support/test-config.js';
 
 const HOSTS = ['a', 'b', 'c', 'd'];
 
-async function rawGet(baseUrl: string, path: string): Promise<{ status: number; cache: string | null; text: string }> {
-  const response = await fetch(`${baseUrl}${path}`);
+async function rawGet(target: Target, path: string): Promise<{ status: number; cache: string | null; text: string }> {
+  const request = requestTo(target, path);
+  const response = await fetch(request.url, { headers: request.headers });
   return { status: response.status, cache: response.headers.get('x-rtpm-cache'), text: await response.text() };
 }
 
-async function rawPost(baseUrl: string, body: object): Promise<{ status: number; cache: string | null; text: string }> {
-  const response = await fetch(`${baseUrl}/api/v1/metrics/query`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
+async function rawPost(target: Target, body: object): Promise<{ status: number; cache: string | null; text: string }> {
+  const request = requestTo(target, '/api/v1/metrics/query', { 'content-type': 'application/json' });
+  const response = await fetch(request.url, { method: 'POST', headers: request.headers, body: JSON.stringify(body) });
   return { status: response.status, cache: response.headers.get('x-rtpm-cache'), text: await response.text() };
 }
 
 describe('query limits', () => {
-  let api: RunningApp;
+  let api: RunningApi;
   const metric = uniqueMetricName('limits');
 
   beforeAll(async () => {
     api = await startApi(testConfig({ QUERY_MAX_SERIES: '3' }));
     await ingestSeries(
-      api.baseUrl,
+      api,
       metric,
       'counter',
       HOSTS.map((host) => ({ labels: { host }, points: everyMinute([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]) })),
@@ -39,7 +37,7 @@ describe('query limits', () => {
   afterAll(() => api?.close());
 
   it('refuses a PromQL query selecting more than QUERY_MAX_SERIES series with 422 execution', async () => {
-    const response = await promGet(api.baseUrl, 'instant', { query: `sum(${metric})`, time: sec(T0 + 5 * MINUTE) });
+    const response = await promGet(api, 'instant', { query: `sum(${metric})`, time: sec(T0 + 5 * MINUTE) });
 
     expect(response.status).toBe(422);
     expect(response.body.status).toBe('error');
@@ -50,7 +48,7 @@ describe('query limits', () => {
   });
 
   it('refuses a structured query selecting too many series with 422 in the REST envelope', async () => {
-    const response = await postJson(api.baseUrl, '/api/v1/metrics/query', {
+    const response = await postJson(api, '/api/v1/metrics/query', {
       metric_name: metric,
       start_time: iso(T0),
       end_time: iso(T0 + 10 * MINUTE),
@@ -63,7 +61,7 @@ describe('query limits', () => {
   });
 
   it('answers once the selector is narrow enough', async () => {
-    const response = await promGet(api.baseUrl, 'instant', {
+    const response = await promGet(api, 'instant', {
       query: `sum(${metric}{host!="d"})`,
       time: sec(T0 + 5 * MINUTE),
     });
@@ -74,7 +72,7 @@ describe('query limits', () => {
 
   it('cancels a query that runs past its timeout with 503 timeout', async () => {
     // 11,000 steps, each window (1000 days) holding every sample: far more than a millisecond of work.
-    const response = await promGet(api.baseUrl, 'range', {
+    const response = await promGet(api, 'range', {
       query: `count_over_time(${metric}{host="a"}[1000d])`,
       start: sec(T0),
       end: sec(T0 + 10_999 * MINUTE),
@@ -89,7 +87,7 @@ describe('query limits', () => {
   });
 
   it('runs the same query to completion without the short timeout', async () => {
-    const response = await promGet(api.baseUrl, 'range', {
+    const response = await promGet(api, 'range', {
       query: `count_over_time(${metric}{host="a"}[1000d])`,
       start: sec(T0),
       end: sec(T0 + 10_999 * MINUTE),
@@ -105,12 +103,12 @@ describe('query limits', () => {
 });
 
 describe(`${QueryCache.name} (Redis)`, () => {
-  let api: RunningApp;
+  let api: RunningApi;
   const metric = uniqueMetricName('cached');
 
   beforeAll(async () => {
     api = await startApi();
-    await ingestSeries(api.baseUrl, metric, 'gauge', [{ labels: { host: 'a' }, points: everyMinute([1, 2, 3, 4]) }]);
+    await ingestSeries(api, metric, 'gauge', [{ labels: { host: 'a' }, points: everyMinute([1, 2, 3, 4]) }]);
   });
   afterAll(() => api?.close());
 
@@ -124,8 +122,8 @@ describe(`${QueryCache.name} (Redis)`, () => {
       step: '60',
     })}`;
 
-    const miss = await rawGet(api.baseUrl, path);
-    const hit = await rawGet(api.baseUrl, path);
+    const miss = await rawGet(api, path);
+    const hit = await rawGet(api, path);
 
     expect([miss.status, hit.status]).toEqual([200, 200]);
     expect([miss.cache, hit.cache]).toEqual(['miss', 'hit']);
@@ -137,8 +135,8 @@ describe(`${QueryCache.name} (Redis)`, () => {
   it('caches structured queries the same way', async () => {
     const body = { metric_name: metric, start_time: iso(T0), end_time: iso(T0 + 4 * MINUTE), step: '2m' };
 
-    const miss = await rawPost(api.baseUrl, body);
-    const hit = await rawPost(api.baseUrl, body);
+    const miss = await rawPost(api, body);
+    const hit = await rawPost(api, body);
 
     expect([miss.cache, hit.cache]).toEqual(['miss', 'hit']);
     expect(hit.text).toBe(miss.text);
@@ -153,8 +151,8 @@ describe(`${QueryCache.name} (Redis)`, () => {
     const params = { query: metric, start: String(sec(now - 10 * MINUTE)), end: String(sec(now)), step: '60' };
     const path = `/api/v1/metrics/query/range?${new URLSearchParams(params)}`;
 
-    const first = await rawGet(api.baseUrl, path);
-    const second = await rawGet(api.baseUrl, path);
+    const first = await rawGet(api, path);
+    const second = await rawGet(api, path);
 
     expect([first.cache, second.cache]).toEqual(['off', 'off']);
   });
@@ -162,11 +160,8 @@ describe(`${QueryCache.name} (Redis)`, () => {
   it('keeps answering, uncached, when Redis is unreachable', async () => {
     const noRedis = await startApi(testConfig({ REDIS_URL: 'redis://127.0.0.1:1' }));
     try {
-      const prom = await rawGet(
-        noRedis.baseUrl,
-        `/api/v1/metrics/query/instant?query=${metric}&time=${sec(T0 + 3 * MINUTE)}`,
-      );
-      const structured = await rawPost(noRedis.baseUrl, {
+      const prom = await rawGet(noRedis, `/api/v1/metrics/query/instant?query=${metric}&time=${sec(T0 + 3 * MINUTE)}`);
+      const structured = await rawPost(noRedis, {
         metric_name: metric,
         start_time: iso(T0),
         end_time: iso(T0 + 4 * MINUTE),

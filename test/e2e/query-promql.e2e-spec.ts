@@ -22,15 +22,15 @@ describe(`${PromQueryController.name} (Prometheus HTTP API)`, () => {
 
   beforeAll(async () => {
     await ingestSeries(
-      fx.api.baseUrl,
+      fx.api,
       G,
       'gauge',
       G_SERIES.map((s) => ({ labels: s.labels, points: everyMinute(s.values) })),
     );
-    await ingestSeries(fx.api.baseUrl, C, 'counter', [{ labels: { job: 'api' }, points: everyMinute(C_VALUES) }]);
+    await ingestSeries(fx.api, C, 'counter', [{ labels: { job: 'api' }, points: everyMinute(C_VALUES) }]);
   });
 
-  const instant = (query: string, timeMs: number) => promGet(fx.api.baseUrl, 'instant', { query, time: sec(timeMs) });
+  const instant = (query: string, timeMs: number) => promGet(fx.api, 'instant', { query, time: sec(timeMs) });
   const valuesAt = async (query: string, timeMs: number) => {
     const response = await instant(query, timeMs);
     expect(response.status, JSON.stringify(response.body)).toBe(200);
@@ -73,7 +73,7 @@ describe(`${PromQueryController.name} (Prometheus HTTP API)`, () => {
     });
 
     it('evaluates a range query at start, start + step, ... <= end', async () => {
-      const response = await promGet(fx.api.baseUrl, 'range', {
+      const response = await promGet(fx.api, 'range', {
         query: `${G}{host="a"}`,
         start: iso(at(0)),
         end: iso(at(13)),
@@ -102,7 +102,7 @@ describe(`${PromQueryController.name} (Prometheus HTTP API)`, () => {
     });
 
     it('takes the newest sample of each window when steps are at least the lookback apart', async () => {
-      const response = await promGet(fx.api.baseUrl, 'range', {
+      const response = await promGet(fx.api, 'range', {
         query: `${G}{host="a"}`,
         start: sec(at(0)),
         end: sec(at(15)),
@@ -118,7 +118,7 @@ describe(`${PromQueryController.name} (Prometheus HTTP API)`, () => {
     });
 
     it('fills every step within the lookback when the step is finer than the samples', async () => {
-      const response = await promGet(fx.api.baseUrl, 'range', {
+      const response = await promGet(fx.api, 'range', {
         query: `${G}{host="a"}`,
         start: sec(at(0)),
         end: sec(at(20)),
@@ -234,7 +234,7 @@ describe(`${PromQueryController.name} (Prometheus HTTP API)`, () => {
         ],
       },
     ])('increase over a range query with step $step', async ({ step, start, end, values }) => {
-      const response = await promGet(fx.api.baseUrl, 'range', {
+      const response = await promGet(fx.api, 'range', {
         query: `increase(${C}[5m])`,
         start: sec(start),
         end: sec(end),
@@ -303,7 +303,7 @@ describe(`${PromQueryController.name} (Prometheus HTTP API)`, () => {
 
   describe('response formats', () => {
     it('answers a range query of a scalar with one series without labels', async () => {
-      const response = await promGet(fx.api.baseUrl, 'range', {
+      const response = await promGet(fx.api, 'range', {
         query: '1 + 1',
         start: sec(at(0)),
         end: sec(at(2)),
@@ -342,8 +342,8 @@ describe(`${PromQueryController.name} (Prometheus HTTP API)`, () => {
     });
 
     it('takes unix seconds with a fraction and RFC 3339 alike', async () => {
-      const fractional = await promGet(fx.api.baseUrl, 'instant', { query: `${G}{host="b"}`, time: '1704067740.5' });
-      const rfc3339 = await promGet(fx.api.baseUrl, 'instant', {
+      const fractional = await promGet(fx.api, 'instant', { query: `${G}{host="b"}`, time: '1704067740.5' });
+      const rfc3339 = await promGet(fx.api, 'instant', {
         query: `${G}{host="b"}`,
         time: '2024-01-01T00:09:00.500Z',
       });
@@ -353,8 +353,8 @@ describe(`${PromQueryController.name} (Prometheus HTTP API)`, () => {
 
     it('takes step as float seconds and as a duration alike', async () => {
       const params = { query: `sum by (region) (${G})`, start: sec(at(0)), end: sec(at(9)) };
-      const seconds = await promGet(fx.api.baseUrl, 'range', { ...params, step: '90' });
-      const duration = await promGet(fx.api.baseUrl, 'range', { ...params, step: '1m30s' });
+      const seconds = await promGet(fx.api, 'range', { ...params, step: '90' });
+      const duration = await promGet(fx.api, 'range', { ...params, step: '1m30s' });
       expect(seconds.status).toBe(200);
       expect(seconds.body).toEqual(duration.body);
       expect(seconds.body.data.result.map((r: any) => r.metric)).toEqual([{}, { region: 'east' }, { region: 'west' }]);
@@ -362,9 +362,9 @@ describe(`${PromQueryController.name} (Prometheus HTTP API)`, () => {
 
     it('accepts form-encoded POST bodies (Grafana) with the same answers as GET', async () => {
       const params = { query: `rate(${C}[5m])`, start: sec(at(4)), end: sec(at(10)), step: '2m' };
-      const get = await promGet(fx.api.baseUrl, 'range', params);
-      const post = await promPostForm(fx.api.baseUrl, 'range', params);
-      const postInstant = await promPostForm(fx.api.baseUrl, 'instant', { query: `rate(${C}[5m])`, time: sec(at(8)) });
+      const get = await promGet(fx.api, 'range', params);
+      const post = await promPostForm(fx.api, 'range', params);
+      const postInstant = await promPostForm(fx.api, 'instant', { query: `rate(${C}[5m])`, time: sec(at(8)) });
       expect(post.status).toBe(200);
       expect(post.body).toEqual(get.body);
       expect(postInstant.body.data.result).toEqual([{ metric: { job: 'api' }, value: [sec(at(8)), '0.875'] }]);
@@ -372,7 +372,7 @@ describe(`${PromQueryController.name} (Prometheus HTTP API)`, () => {
 
     it('evaluates at the current time when the instant query has no time', async () => {
       const before = Date.now();
-      const response = await promGet(fx.api.baseUrl, 'instant', { query: '1' });
+      const response = await promGet(fx.api, 'instant', { query: '1' });
       expect(response.body.data.resultType).toBe('scalar');
       expect(response.body.data.result[0] * 1000).toBeGreaterThanOrEqual(before);
       expect(response.body.data.result[0] * 1000).toBeLessThanOrEqual(Date.now());
@@ -422,7 +422,7 @@ describe(`${PromQueryController.name} (Prometheus HTTP API)`, () => {
       { params: { ...range, query: `histogram_quantile(0.9, ${G})` }, error: /histogram_quantile/ },
       { params: { ...range, query: '' }, error: /^invalid parameter "query": / },
     ])('400 bad_data: $error', async ({ params, error }) => {
-      const response = await promGet(fx.api.baseUrl, 'range', params);
+      const response = await promGet(fx.api, 'range', params);
       expect(response.status).toBe(400);
       expect(response.body).toEqual({ status: 'error', errorType: 'bad_data', error: expect.anything() });
       if (typeof error === 'string') expect(response.body.error).toBe(error);
@@ -430,7 +430,7 @@ describe(`${PromQueryController.name} (Prometheus HTTP API)`, () => {
     });
 
     it('400 bad_data for an unparseable instant time', async () => {
-      const response = await promGet(fx.api.baseUrl, 'instant', { query: G, time: 'noon' });
+      const response = await promGet(fx.api, 'instant', { query: G, time: 'noon' });
       expect(response.status).toBe(400);
       expect(response.body).toEqual({
         status: 'error',

@@ -18,7 +18,7 @@ describe(`${StructuredQueryController.name} (POST /api/v1/metrics/query)`, () =>
   const metric = uniqueMetricName('structured');
 
   beforeAll(async () => {
-    await ingestSeries(fx.api.baseUrl, metric, 'gauge', [
+    await ingestSeries(fx.api, metric, 'gauge', [
       { labels: A, points: everyMinute(A_VALUES) },
       { labels: B, points: everyMinute(B_VALUES) },
       { labels: C, points: everyMinute(C_VALUES) },
@@ -26,7 +26,7 @@ describe(`${StructuredQueryController.name} (POST /api/v1/metrics/query)`, () =>
   });
 
   const query = (body: Record<string, unknown>) =>
-    postJson(fx.api.baseUrl, '/api/v1/metrics/query', {
+    postJson(fx.api, '/api/v1/metrics/query', {
       metric_name: metric,
       start_time: iso(T0),
       end_time: iso(T0 + 10 * MINUTE),
@@ -177,10 +177,11 @@ describe(`${StructuredQueryController.name} (POST /api/v1/metrics/query)`, () =>
   it('answers the seed README query example verbatim', async () => {
     // Labels of our own, so that the seed README ingestion tests (same metric name) do not see these samples.
     const labels = { host: 'server99', region: 'seed-readme-query' };
-    await ingestSeries(fx.api.baseUrl, 'cpu_usage_percent', 'gauge', [
+    await ingestSeries(fx.api, 'cpu_usage_percent', 'gauge', [
       { labels, points: everyMinute(Array.from({ length: 60 }, (_, k) => k)) },
     ]);
-    const response = await fetch(`${fx.api.baseUrl}/api/v1/metrics/query`, {
+    // The body as in the README; the credentials (which its curl leaves out) are the fixture's.
+    const response = await fx.api.fetch('/api/v1/metrics/query', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: `{

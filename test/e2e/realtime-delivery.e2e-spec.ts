@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { publishAlertEvent, RealtimeHub, type AlertEvent } from '@rtpm/realtime';
-import { startApi, type RunningApp } from '../support/api-server.js';
+import { startApi, type RunningApi } from '../support/api-server.js';
 import { postJson } from '../support/http.js';
 import { uniqueMetricName } from '../support/names.js';
 import { IoProbe, sleep, waitFor, WsProbe, type RealtimeProbe } from '../support/realtime-clients.js';
@@ -11,17 +11,17 @@ import { testConfig } from '../support/test-config.js';
 // Two API replicas sharing Redis, as behind a load balancer: what is ingested through one reaches clients of both.
 describe(`${RealtimeHub.name} (two replicas)`, () => {
   const config = testConfig();
-  let a: RunningApp;
-  let b: RunningApp;
+  let a: RunningApi;
+  let b: RunningApi;
   let redis: Redis;
   const probes: RealtimeProbe[] = [];
 
-  const ws = async (api: RunningApp) => track(await WsProbe.open(api.baseUrl));
-  const sio = async (api: RunningApp, transports?: Array<'websocket' | 'polling'>) =>
-    track(await IoProbe.open(api.baseUrl, transports));
+  const ws = async (api: RunningApi) => track(await WsProbe.open(api));
+  const sio = async (api: RunningApi, transports?: Array<'websocket' | 'polling'>) =>
+    track(await IoProbe.open(api, transports));
   const track = <T extends RealtimeProbe>(probe: T): T => (probes.push(probe), probe);
-  const ingest = async (api: RunningApp, metrics: unknown[]) => {
-    const response = await postJson(api.baseUrl, '/api/v1/metrics/batch', { metrics });
+  const ingest = async (api: RunningApi, metrics: unknown[]) => {
+    const response = await postJson(api, '/api/v1/metrics/batch', { metrics });
     expect(response.status).toBe(201);
   };
 
@@ -213,7 +213,7 @@ describe(`${RealtimeHub.name} (two replicas)`, () => {
     expect(delivered.at(-1).value).toBe(29);
   });
 
-  it("runs the seed README's browser snippet unchanged", async () => {
+  it("runs the seed README's browser snippet unchanged, its token passed as ?token=", async () => {
     const snippet = `const ws = new WebSocket('ws://localhost:8000/ws/metrics');
 
 ws.onopen = function() {
@@ -245,12 +245,13 @@ ws.onmessage = function(event) {
 return ws;`;
     const logged: unknown[][] = [];
     const console = { log: (...args: unknown[]) => logged.push(args) };
-    // Only the host differs from the README: the test server listens on an ephemeral port.
-    const socket = new Function(
-      'WebSocket',
-      'console',
-      snippet.replace('ws://localhost:8000', b.baseUrl.replace('http', 'ws')),
-    )(WebSocket, console) as WebSocket;
+    // Only the URL differs from the README: the test server listens on an ephemeral port, and a browser (which
+    // cannot set headers on a WebSocket) passes its token as ?token=.
+    const url = `${b.baseUrl.replace('http', 'ws')}/ws/metrics?token=${await b.token('reader')}`;
+    const socket = new Function('WebSocket', 'console', snippet.replace('ws://localhost:8000/ws/metrics', url))(
+      WebSocket,
+      console,
+    ) as WebSocket;
     try {
       await waitFor(() => logged.filter((args) => args[0] === 'Received:').length >= 2);
       const name = uniqueMetricName('rt_seed');

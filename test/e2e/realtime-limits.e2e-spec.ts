@@ -3,8 +3,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { io } from 'socket.io-client';
 import { WebSocket } from 'ws';
 import { MetricsWebSocketServer } from '../../apps/api/src/realtime/metrics-websocket.server.js';
-import { startApi, type RunningApp } from '../support/api-server.js';
-import { IoProbe, sleep, waitFor, WsProbe, type RealtimeProbe } from '../support/realtime-clients.js';
+import { startApi, type RunningApi } from '../support/api-server.js';
+import { handshakeAuth, IoProbe, sleep, waitFor, WsProbe, type RealtimeProbe } from '../support/realtime-clients.js';
 import { testConfig } from '../support/test-config.js';
 
 describe(`${MetricsWebSocketServer.name} limits`, () => {
@@ -18,28 +18,33 @@ describe(`${MetricsWebSocketServer.name} limits`, () => {
     const api = useApi({ WEBSOCKET_MAX_CONNECTIONS: '2' });
 
     it('refuses a third connection on either transport with a reason, and admits again once one leaves', async () => {
-      track(await WsProbe.open(api.app.baseUrl));
-      const first = track(await IoProbe.open(api.app.baseUrl));
+      track(await WsProbe.open(api.app));
+      const first = track(await IoProbe.open(api.app));
 
-      const refusedWs = track(await WsProbe.open(api.app.baseUrl));
+      const refusedWs = track(await WsProbe.open(api.app));
       const closed = await refusedWs.waitClosed();
       expect(closed.code).toBe(1013);
       expect(closed.reason).toMatch(/connection limit reached \(2 per server\)/);
 
-      const socket = io(api.app.baseUrl, { transports: ['websocket'], reconnection: false, forceNew: true });
+      const socket = io(api.app.baseUrl, {
+        transports: ['websocket'],
+        reconnection: false,
+        forceNew: true,
+        auth: handshakeAuth(api.app),
+      });
       const error = await new Promise<Error>((resolve) => socket.once('connect_error', resolve));
       socket.close();
       expect(error.message).toMatch(/connection limit reached \(2 per server\)/);
 
       first.close();
-      await waitUntilAdmitted(api.app.baseUrl);
+      await waitUntilAdmitted(api.app);
     });
     it('counts open connections per transport in the websocket_connections gauge', async () => {
       // The previous test's clients are gone once the gauge is back to zero (only this file's API is running).
       const idle = { ws: 0, socketio: 0 };
       await waitFor(async () => JSON.stringify(await connectionGauge(api.app.baseUrl)) === JSON.stringify(idle));
-      const ws = track(await WsProbe.open(api.app.baseUrl));
-      track(await IoProbe.open(api.app.baseUrl));
+      const ws = track(await WsProbe.open(api.app));
+      track(await IoProbe.open(api.app));
       expect(await connectionGauge(api.app.baseUrl)).toEqual({ ws: 1, socketio: 1 });
 
       ws.close();
@@ -51,8 +56,8 @@ describe(`${MetricsWebSocketServer.name} limits`, () => {
     const api = useApi({ WEBSOCKET_HEARTBEAT_INTERVAL: '1' });
 
     it('terminates a WebSocket peer that stops answering pings and keeps one that answers', async () => {
-      const silent = track(await WsProbe.open(api.app.baseUrl, { autoPong: false }));
-      const healthy = track(await WsProbe.open(api.app.baseUrl));
+      const silent = track(await WsProbe.open(api.app, { autoPong: false }));
+      const healthy = track(await WsProbe.open(api.app));
       const started = Date.now();
 
       const closed = await silent.waitClosed(5_000);
@@ -65,7 +70,7 @@ describe(`${MetricsWebSocketServer.name} limits`, () => {
     });
 
     it('disconnects a Socket.IO client that stops answering pings (pingInterval/pingTimeout from the same setting)', async () => {
-      const client = track(await IoProbe.open(api.app.baseUrl));
+      const client = track(await IoProbe.open(api.app));
       // Stop the client's engine from answering the server's pings (socket.io-client has no switch for it).
       const engine = client.socket.io.engine as unknown as { _sendPacket: (type: string, ...rest: unknown[]) => void };
       const original = engine._sendPacket.bind(engine);
@@ -88,8 +93,8 @@ describe(`${MetricsWebSocketServer.name} limits`, () => {
 });
 
 // An API of its own with some settings overridden; read `.app` inside tests.
-function useApi(overrides: Record<string, string>): { app: RunningApp } {
-  const holder = {} as { app: RunningApp };
+function useApi(overrides: Record<string, string>): { app: RunningApi } {
+  const holder = {} as { app: RunningApi };
   beforeAll(async () => {
     holder.app = await startApi(testConfig(overrides));
   });
@@ -107,9 +112,9 @@ async function connectionGauge(baseUrl: string): Promise<{ ws: number; socketio:
   return { ws: value('ws'), socketio: value('socketio') };
 }
 
-async function waitUntilAdmitted(baseUrl: string): Promise<void> {
+async function waitUntilAdmitted(api: RunningApi): Promise<void> {
   for (let attempt = 0; attempt < 50; attempt++) {
-    const probe = await WsProbe.open(baseUrl);
+    const probe = await WsProbe.open(api);
     await sleep(100);
     const admitted = !probe.closed;
     probe.close();

@@ -29,7 +29,7 @@ describe('remote write 1.0 receiver', () => {
       [{ type: 3, metricFamilyName: histogram, help: 'Request latency.', unit: 'seconds' }],
     );
 
-    const response = await postRemoteWrite(fx.api.baseUrl, body);
+    const response = await postRemoteWrite(fx.api, body);
 
     expect(response).toEqual({ status: 204, text: '' });
     expect(await fx.store.samples(counter)).toEqual([
@@ -51,7 +51,7 @@ describe('remote write 1.0 receiver', () => {
       { value: STALE_NAN, timestamp: T0 + 1000 },
     ];
     const response = await postRemoteWrite(
-      fx.api.baseUrl,
+      fx.api,
       encodeRemoteWrite([{ labels: { __name__: name }, samples }]),
       {},
       '/prometheus/api/v1/write',
@@ -94,7 +94,7 @@ describe('remote write 1.0 receiver', () => {
     ],
   ])('answers 400 and stores nothing for %s', async (_case, build, headers, message) => {
     const name = uniqueMetricName('rw_bad');
-    const response = await postRemoteWrite(fx.api.baseUrl, build(name), headers);
+    const response = await postRemoteWrite(fx.api, build(name), headers);
 
     expect(response.status).toBe(400);
     expect(response.text).toMatch(message);
@@ -104,7 +104,7 @@ describe('remote write 1.0 receiver', () => {
   it('answers 415 for a remote write 2.0 request instead of reading it as an empty 1.0 one', async () => {
     const name = uniqueMetricName('rw_v2');
     const response = await postRemoteWrite(
-      fx.api.baseUrl,
+      fx.api,
       encodeRemoteWrite([{ labels: { __name__: name }, samples: [{ value: 1, timestamp: T0 }] }]),
       {
         'content-type': 'application/x-protobuf;proto=io.prometheus.write.v2.Request',

@@ -30,16 +30,18 @@ const BATCH_BODY = `{
     ]
   }`;
 
-const CURL_HEADERS = { 'Content-Type': 'application/json', Authorization: 'Bearer <token>' };
+// The README's `Authorization: Bearer <token>`, with the token of a user who logged in through POST /auth/login.
+const curlHeaders = (token: string) => ({ 'Content-Type': 'application/json', Authorization: `Bearer ${token}` });
 
 describe(`${IngestController.name} (seed README examples)`, () => {
   const fx = useApiFixture();
 
   it('stores the single-metric example with its labels, help text and unit', async () => {
+    const headers = curlHeaders(await fx.api.token('writer'));
     const before = Date.now();
     const response = await fetch(`${fx.api.baseUrl}/api/v1/metrics/ingest`, {
       method: 'POST',
-      headers: CURL_HEADERS,
+      headers,
       body: SINGLE_BODY,
     });
     const after = Date.now();
@@ -65,7 +67,7 @@ describe(`${IngestController.name} (seed README examples)`, () => {
   it('stores both samples of the batch example', async () => {
     const response = await fetch(`${fx.api.baseUrl}/api/v1/metrics/batch`, {
       method: 'POST',
-      headers: CURL_HEADERS,
+      headers: curlHeaders(await fx.api.token('writer')),
       body: BATCH_BODY,
     });
 
@@ -83,7 +85,7 @@ describe(`${IngestController.name} (seed README examples)`, () => {
 
   it('answers the README latest-value example with the stored series', async () => {
     const response = await fetch(`${fx.api.baseUrl}/api/v1/metrics/latest/cpu_usage_percent`, {
-      headers: { Authorization: 'Bearer <token>' },
+      headers: { Authorization: `Bearer ${await fx.api.token('reader')}` },
     });
 
     expect(response.status).toBe(200);

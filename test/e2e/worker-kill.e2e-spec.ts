@@ -4,7 +4,7 @@ import { bullRootOptions, JOBS, QUEUES } from '@rtpm/jobs';
 import Bull from 'bull';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApi, startWorker, type RunningApp } from '../support/api-server.js';
+import { startApi, startWorker, type RunningApi } from '../support/api-server.js';
 import { postJson } from '../support/http.js';
 import { uniqueMetricName } from '../support/names.js';
 import { testConfig } from '../support/test-config.js';
@@ -16,7 +16,7 @@ import { HOUR, iso, MINUTE, queueOf, rollupRows, runJob } from '../integration/w
 describe('a rollup job killed mid-way', () => {
   let databaseUrl: string;
   let config: ReturnType<typeof testConfig>;
-  let api: RunningApp;
+  let api: RunningApi;
   let db: Client;
   let child: ChildProcess | undefined;
   const name = uniqueMetricName('kill');
@@ -38,7 +38,7 @@ describe('a rollup job killed mid-way', () => {
   });
 
   const ingest = async (offsetMs: number, value: number) => {
-    const response = await postJson(api.baseUrl, '/api/v1/metrics/batch', {
+    const response = await postJson(api, '/api/v1/metrics/batch', {
       metrics: [
         { name, type: 'gauge', labels: { host: 'a' }, value, timestamp: new Date(minute + offsetMs).toISOString() },
       ],

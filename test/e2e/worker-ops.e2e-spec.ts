@@ -54,7 +54,7 @@ describe('worker operations', () => {
   });
 
   it('is ready when PostgreSQL and Redis answer', async () => {
-    const response = await getJson(worker.baseUrl, '/health/ready');
+    const response = await getJson(worker, '/health/ready');
 
     expect(response.status).toBe(200);
     expect(response.body).toMatchObject({

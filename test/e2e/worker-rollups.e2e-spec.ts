@@ -1,7 +1,7 @@
 import { QUEUES, JOBS } from '@rtpm/jobs';
 import { RollupService } from '@rtpm/rollups';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApi, startWorker, type RunningApp } from '../support/api-server.js';
+import { startApi, startWorker, type RunningApi, type RunningApp } from '../support/api-server.js';
 import { postJson } from '../support/http.js';
 import { uniqueMetricName } from '../support/names.js';
 import { SampleStore } from '../support/sample-store.js';
@@ -10,7 +10,7 @@ import { HOUR, iso, MINUTE, rollupRows, runJob } from '../integration/worker/job
 
 // Rollups through real queues: the API stores samples (marking late minutes), a real worker consumes the jobs.
 describe(`${RollupService.name} through the worker's queues`, () => {
-  let api: RunningApp;
+  let api: RunningApi;
   let worker: RunningApp;
   let store: SampleStore;
   // Three hours back: closed, within the partitions, and in an hour that is closed too.
@@ -30,7 +30,7 @@ describe(`${RollupService.name} through the worker's queues`, () => {
   });
 
   const batch = async (metrics: unknown[]) => {
-    const response = await postJson(api.baseUrl, '/api/v1/metrics/batch', { metrics });
+    const response = await postJson(api, '/api/v1/metrics/batch', { metrics });
     expect(response.status).toBe(201);
   };
   const sample = (name: string, host: string, timeMs: number, value: number) => ({

@@ -14,14 +14,14 @@ describe(WorkerHealthController.name, () => {
   });
 
   it('boots against PostgreSQL and Redis and answers GET /health/live with 200', async () => {
-    const response = await getJson(worker.baseUrl, '/health/live');
+    const response = await getJson(worker, '/health/live');
 
     expect(response.status).toBe(200);
     expect(response.body).toMatchObject({ status: 'ok' });
   });
 
   it('serves no API routes', async () => {
-    const response = await getJson(worker.baseUrl, '/api/v1/metrics');
+    const response = await getJson(worker, '/api/v1/metrics');
 
     expect(response.status).toBe(404);
   });

@@ -4,7 +4,7 @@ import { runMigrations } from '@rtpm/database';
 import { Redis } from 'ioredis';
 import { Pool } from 'pg';
 import { inject } from 'vitest';
-import { startApi, startWorker, type RunningApp } from './api-server.js';
+import { startApi, startWorker, type RunningApi, type RunningApp } from './api-server.js';
 import { postJson } from './http.js';
 import { createFreshDatabase, databaseName, dropDatabase } from './test-database.js';
 
@@ -13,7 +13,7 @@ import { createFreshDatabase, databaseName, dropDatabase } from './test-database
 // other test files (and their webhook settings) never touch its rules.
 export class AlertingWorld {
   readonly apps: RunningApp[] = [];
-  api!: RunningApp;
+  api!: RunningApi;
   pool!: Pool;
   private databaseUrl = '';
   private env: Record<string, string> = {};
@@ -55,12 +55,12 @@ export class AlertingWorld {
   }
 
   async ingest(name: string, value: number, labels: Record<string, string> = {}): Promise<void> {
-    const response = await postJson(this.api.baseUrl, '/api/v1/metrics/ingest', { name, type: 'gauge', value, labels });
+    const response = await postJson(this.api, '/api/v1/metrics/ingest', { name, type: 'gauge', value, labels });
     if (response.status !== 201) throw new Error(`ingest failed: ${JSON.stringify(response.body)}`);
   }
 
   async createRule(body: Record<string, unknown>): Promise<{ id: string }> {
-    const response = await postJson(this.api.baseUrl, '/api/v1/alerts/rules', body);
+    const response = await postJson(this.api, '/api/v1/alerts/rules', body);
     if (response.status !== 201) throw new Error(`rule rejected: ${JSON.stringify(response.body)}`);
     return response.body;
   }
@@ -75,7 +75,7 @@ export class AlertingWorld {
     return rows;
   }
 
-  private async track(starting: Promise<RunningApp>): Promise<RunningApp> {
+  private async track<T extends RunningApp>(starting: Promise<T>): Promise<T> {
     const app = await starting;
     this.apps.push(app);
     return app;

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll } from 'vitest';
-import { startApi, type RunningApp } from './api-server.js';
+import { startApi, type RunningApi } from './api-server.js';
 import { SampleStore } from './sample-store.js';
 
 export interface ApiFixture {
-  api: RunningApp;
+  api: RunningApi;
   store: SampleStore;
 }
 

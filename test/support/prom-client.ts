@@ -1,24 +1,27 @@
-import { getJson, type JsonResponse } from './http.js';
+import { getJson, requestTo, type JsonResponse, type Target } from './http.js';
 
 // GET /api/v1/metrics/query/{range,instant} with Prometheus' parameters.
 export function promGet(
-  baseUrl: string,
+  target: Target,
   endpoint: 'range' | 'instant',
   params: Record<string, string | number>,
 ): Promise<JsonResponse> {
   const search = new URLSearchParams(Object.entries(params).map(([k, v]): [string, string] => [k, String(v)]));
-  return getJson(baseUrl, `/api/v1/metrics/query/${endpoint}?${search}`);
+  return getJson(target, `/api/v1/metrics/query/${endpoint}?${search}`);
 }
 
 // The same as a form-encoded POST, as Grafana sends it.
 export async function promPostForm(
-  baseUrl: string,
+  target: Target,
   endpoint: 'range' | 'instant',
   params: Record<string, string | number>,
 ): Promise<JsonResponse> {
-  const response = await fetch(`${baseUrl}/api/v1/metrics/query/${endpoint}`, {
+  const request = requestTo(target, `/api/v1/metrics/query/${endpoint}`, {
+    'content-type': 'application/x-www-form-urlencoded',
+  });
+  const response = await fetch(request.url, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    headers: request.headers,
     body: new URLSearchParams(Object.entries(params).map(([k, v]): [string, string] => [k, String(v)])).toString(),
   });
   const text = await response.text();

@@ -11,8 +11,12 @@ export interface RunningPrometheus {
 }
 
 // A real Prometheus (Debian's package) on a free port with its own TSDB in a temp dir, scraping one target every
-// second and remote-writing to remoteWriteUrl with a 1 s batch deadline. A system service, if any, is untouched.
-export async function startPrometheus(target: string, remoteWriteUrl: string): Promise<RunningPrometheus> {
+// second and remote-writing to remoteWrite.url with a 1 s batch deadline, authenticated as operators configure it:
+// basic_auth with an RTPM API key as the password. A system service, if any, is untouched.
+export async function startPrometheus(
+  target: string,
+  remoteWrite: { url: string; apiKey: string },
+): Promise<RunningPrometheus> {
   const dir = await mkdtemp(join(tmpdir(), 'rtpm-prom-'));
   const port = await freePort();
   await writeFile(
@@ -23,7 +27,8 @@ export async function startPrometheus(target: string, remoteWriteUrl: string): P
       `  - job_name: rtpm_e2e`,
       `    static_configs: [{ targets: ['${target}'] }]`,
       'remote_write:',
-      `  - url: ${remoteWriteUrl}`,
+      `  - url: ${remoteWrite.url}`,
+      `    basic_auth: { username: prometheus, password: '${remoteWrite.apiKey}' }`,
       '    queue_config: { batch_send_deadline: 1s, min_backoff: 100ms, max_backoff: 1s }',
       '    metadata_config: { send_interval: 1s }',
     ].join('\n'),

@@ -1,4 +1,4 @@
-import { postJson } from './http.js';
+import { postJson, type Target } from './http.js';
 
 export interface SeriesData {
   labels: Record<string, string>;
@@ -12,7 +12,7 @@ export const MINUTE = 60_000;
 
 // Stores known samples through the public batch endpoint, as an agent would.
 export async function ingestSeries(
-  baseUrl: string,
+  target: Target,
   name: string,
   type: 'gauge' | 'counter',
   series: SeriesData[],
@@ -20,7 +20,7 @@ export async function ingestSeries(
   const metrics = series.flatMap((s) =>
     s.points.map(([timestamp, value]) => ({ name, type, value, labels: s.labels, timestamp })),
   );
-  const response = await postJson(baseUrl, '/api/v1/metrics/batch', { metrics });
+  const response = await postJson(target, '/api/v1/metrics/batch', { metrics });
   if (response.status !== 201) throw new Error(`ingest failed: ${response.status} ${JSON.stringify(response.body)}`);
 }
 

@@ -1,5 +1,6 @@
 import { io, type Socket } from 'socket.io-client';
 import { WebSocket } from 'ws';
+import type { Target } from './http.js';
 
 export interface RealtimeMessage {
   type: string;
@@ -70,8 +71,12 @@ export class WsProbe extends RealtimeProbe {
     ws.on('error', () => undefined);
   }
 
-  static async open(baseUrl: string, options: { autoPong?: boolean } = {}): Promise<WsProbe> {
-    const ws = new WebSocket(`${baseUrl.replace('http', 'ws')}/ws/metrics`, options);
+  // Connects with the target's credentials as headers, as a server-side client would.
+  static async open(target: Target, options: { autoPong?: boolean } = {}): Promise<WsProbe> {
+    const ws = new WebSocket(`${target.baseUrl.replace('http', 'ws')}/ws/metrics`, {
+      ...options,
+      headers: target.authHeaders,
+    });
     const probe = new WsProbe(ws);
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
@@ -106,8 +111,9 @@ export class IoProbe extends RealtimeProbe {
     socket.onAny((event: string, data: unknown) => this.record({ type: event, data }));
   }
 
-  static async open(baseUrl: string, transports: Array<'websocket' | 'polling'> = ['websocket']): Promise<IoProbe> {
-    const socket = io(baseUrl, { transports, reconnection: false, forceNew: true });
+  // Connects with the target's credential in the handshake's auth.token, as the Socket.IO docs advise.
+  static async open(target: Target, transports: Array<'websocket' | 'polling'> = ['websocket']): Promise<IoProbe> {
+    const socket = io(target.baseUrl, { transports, reconnection: false, forceNew: true, auth: handshakeAuth(target) });
     const probe = new IoProbe(socket);
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', () => resolve());
@@ -123,6 +129,12 @@ export class IoProbe extends RealtimeProbe {
   close(): void {
     this.socket.disconnect();
   }
+}
+
+// Socket.IO's handshake auth for a target: its bearer credential as auth.token (nothing for an anonymous one).
+export function handshakeAuth(target: Target): { token?: string } {
+  const authorization = target.authHeaders?.authorization;
+  return authorization ? { token: authorization.replace(/^Bearer /, '') } : {};
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,5 +1,6 @@
 import { WriteRequestType } from '@rtpm/ingest-protocols';
 import { compress } from 'snappyjs';
+import { requestTo, type Target } from './http.js';
 
 export interface RemoteWriteSeries {
   labels: Record<string, string>;
@@ -26,20 +27,17 @@ export function encodeRemoteWrite(series: RemoteWriteSeries[], metadata: object[
 }
 
 export async function postRemoteWrite(
-  baseUrl: string,
+  target: Target,
   body: Uint8Array,
   headers: Record<string, string> = {},
   path = '/api/v1/write',
 ): Promise<RemoteWriteResponse> {
-  const response = await fetch(`${baseUrl}${path}`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-protobuf',
-      'content-encoding': 'snappy',
-      'x-prometheus-remote-write-version': '0.1.0',
-      ...headers,
-    },
-    body,
+  const request = requestTo(target, path, {
+    'content-type': 'application/x-protobuf',
+    'content-encoding': 'snappy',
+    'x-prometheus-remote-write-version': '0.1.0',
+    ...headers,
   });
+  const response = await fetch(request.url, { method: 'POST', headers: request.headers, body });
   return { status: response.status, text: await response.text() };
 }

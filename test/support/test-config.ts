@@ -12,6 +12,9 @@ export function testConfig(overrides: Record<string, string> = {}): AppConfig {
     DATABASE_POOL_SIZE: '8',
     // Runs share one Redis: keys (queues, cache, channels) are namespaced by the run's database name.
     REDIS_KEY_PREFIX: `${new URL(inject('databaseUrl')).pathname.slice(1)}:`,
+    // A test file may send thousands of requests a minute with one key; the auth tests set their own limits.
+    RATE_LIMIT_PER_MINUTE: '1000000',
+    RATE_LIMIT_INGEST_PER_MINUTE: '10000000',
     ...overrides,
   });
 }

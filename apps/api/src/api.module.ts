@@ -8,6 +8,7 @@ import { ObservabilityModule, PrometheusEndpointModule } from '@rtpm/observabili
 import { HealthModule } from './health/health.module.js';
 import { AlertsApiModule } from './alerts/alerts-api.module.js';
 import { ApiObservabilityModule } from './observability/api-observability.module.js';
+import { AuthApiModule } from './auth/auth-api.module.js';
 import { ApiExceptionFilter } from './http/api-exception.filter.js';
 import { IngestController } from './metrics/ingest.controller.js';
 import { LatestCacheFeed } from './metrics/latest-cache.feed.js';
@@ -29,6 +30,8 @@ export class ApiModule {
       imports: [
         ConfigModule.forRoot(config),
         DatabaseModule,
+        // The global guard: every route needs credentials unless it says @Public().
+        AuthApiModule,
         ObservabilityModule,
         PrometheusEndpointModule,
         ApiObservabilityModule,

@@ -6,7 +6,7 @@ import { DatabaseModule } from '@rtpm/database';
 import { parseArgs } from 'node:util';
 
 // `user:create --username <u> --role <r>`; the password comes from --password, RTPM_USER_PASSWORD or stdin
-// (so that it need not appear in the shell history or the process list).
+// (so that it need not appear in the shell history or the process list; a terminal gets a prompt without echo).
 export async function createUserCommand(config: AppConfig, argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
@@ -14,7 +14,7 @@ export async function createUserCommand(config: AppConfig, argv: string[]): Prom
   });
   if (!values.username) throw new Error('--username is required');
   if (!isRole(values.role)) throw new Error(`--role must be one of ${ROLES.join(', ')}`);
-  const password = values.password ?? process.env.RTPM_USER_PASSWORD ?? (await readStdin());
+  const password = values.password ?? process.env.RTPM_USER_PASSWORD ?? (await readPassword());
   if (password.length < 12) throw new Error('the password must be at least 12 characters');
 
   @Module({ imports: [ConfigModule.forRoot(config), DatabaseModule, AuthModule] })
@@ -25,6 +25,28 @@ export async function createUserCommand(config: AppConfig, argv: string[]): Prom
     console.log(`Created ${user.role} user "${user.username}" (${user.id}).`);
   } finally {
     await app.close();
+  }
+}
+
+// A terminal gets a prompt and no echo; a pipe is read to its end (`echo "$PASSWORD" | npm run user:create ...`).
+async function readPassword(): Promise<string> {
+  if (!process.stdin.isTTY) return readStdin();
+  process.stderr.write('Password (at least 12 characters, not shown): ');
+  process.stdin.setRawMode(true);
+  let password = '';
+  try {
+    for await (const chunk of process.stdin) {
+      for (const char of (chunk as Buffer).toString('utf8')) {
+        if (char === '\r' || char === '\n') return password;
+        if (char === '\u0003') throw new Error('cancelled');
+        password = char === '\u007f' || char === '\b' ? password.slice(0, -1) : password + char;
+      }
+    }
+    return password;
+  } finally {
+    process.stdin.setRawMode(false);
+    process.stdin.pause();
+    process.stderr.write('\n');
   }
 }
 

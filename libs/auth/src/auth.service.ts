@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@rtpm/config';
 import { ApiKeysRepository, type ApiKeyRow } from './api-keys.repository.js';
 import { AuthError } from './auth.errors.js';
@@ -11,10 +11,9 @@ import { UsersRepository, type UserRow } from './users.repository.js';
 
 const LOGIN_WINDOW_MS = 15 * 60_000;
 
-// Users, logins and API keys. The first admin comes from config.admin: created when absent, never overwritten.
+// Users, logins and API keys.
 @Injectable()
-export class AuthService implements OnApplicationBootstrap {
-  private readonly log = new Logger(AuthService.name);
+export class AuthService {
   // Verifying against a real hash when the user does not exist keeps both answers equally slow.
   private readonly decoy = hashPassword('not-a-real-password');
 
@@ -26,11 +25,11 @@ export class AuthService implements OnApplicationBootstrap {
     private readonly limiter: RateLimiter,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
+  /** Creates the first admin from config.admin when that user is absent (never overwrites it); true if created. */
+  async ensureAdmin(): Promise<boolean> {
     const { username, password } = this.config.admin;
-    if (await this.users.findCredentials(username)) return;
-    const created = await this.users.insert(username, await hashPassword(password), 'admin');
-    if (created) this.log.log(`created the first admin user "${username}"`);
+    if (await this.users.findCredentials(username)) return false;
+    return (await this.users.insert(username, await hashPassword(password), 'admin')) !== null;
   }
 
   async login(username: string, password: string, ip: string): Promise<{ token: string; expiresIn: number }> {

@@ -19,7 +19,7 @@ local ttl = redis.call('PTTL', KEYS[1])
 if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1]) end
 return {n, ttl}`;
 
-// Redis must answer quickly or the request goes through: a limiter outage is logged, never a 500.
+// Redis must be connected and answer quickly, or the request goes through: a limiter outage is logged, never a 500.
 const REDIS_TIMEOUT_MS = 250;
 
 @Injectable()
@@ -37,7 +37,7 @@ export class RateLimiter {
   }
 
   async consume(key: string, limit: number, windowMs: number): Promise<RateLimitDecision> {
-    const reply = await this.withTimeout(this.redis.eval(CONSUME, 1, key, String(windowMs)) as Promise<number[]>);
+    const reply = await this.withTimeout(() => this.redis.eval(CONSUME, 1, key, String(windowMs)) as Promise<number[]>);
     if (!reply) return { allowed: true, limit, remaining: limit, resetSeconds: Math.ceil(windowMs / 1000) };
     const [count, ttl] = reply.map(Number);
     return {
@@ -50,14 +50,20 @@ export class RateLimiter {
 
   /** The current count of a window, 0 when absent or Redis is unreachable. */
   async peek(key: string): Promise<number> {
-    return Number((await this.withTimeout(this.redis.get(key))) ?? 0);
+    return Number((await this.withTimeout(() => this.redis.get(key))) ?? 0);
   }
 
   async clear(key: string): Promise<void> {
-    await this.withTimeout(this.redis.del(key));
+    await this.withTimeout(() => this.redis.del(key));
   }
 
-  private async withTimeout<T>(operation: Promise<T>): Promise<T | null> {
+  // A command is sent only on a ready connection: queued offline, it would outlive the request and hold up shutdown.
+  private async withTimeout<T>(command: () => Promise<T>): Promise<T | null> {
+    if (this.redis.status !== 'ready') {
+      this.warn(new Error(`connection ${this.redis.status}`));
+      return null;
+    }
+    const operation = command();
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), REDIS_TIMEOUT_MS)));
     try {

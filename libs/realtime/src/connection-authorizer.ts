@@ -15,8 +15,6 @@ export type AuthorizationResult = { allowed: true } | { allowed: false; reason: 
 
 export type ConnectionAuthorizer = (attempt: ConnectionAttempt) => AuthorizationResult | Promise<AuthorizationResult>;
 
-// Injection token of the authorizer both gateways call before accepting a client.
+// Injection token of the authorizer both gateways call before accepting a client. The API provides its
+// credential check (reader role) under it; the reason of a refusal is shown to the client.
 export const CONNECTION_AUTHORIZER = Symbol('CONNECTION_AUTHORIZER');
-
-// TODO(auth issue): replace with a JWT / API-key check (role reader) provided under CONNECTION_AUTHORIZER.
-export const allowAllConnections: ConnectionAuthorizer = () => ({ allowed: true });

@@ -10,7 +10,6 @@
 // Receiving (the API): RealtimeHubModule gives the RealtimeHub, which every replica runs with its own subscriber
 // and which feeds the transports through RealtimeSink / RealtimeConnection.
 export {
-  allowAllConnections,
   CONNECTION_AUTHORIZER,
   type AuthorizationResult,
   type ConnectionAttempt,

@@ -1,11 +1,23 @@
-import { ConflictException, HttpException, HttpStatus, NotFoundException, UnauthorizedException } from '@nestjs/common';
+import {
+  ConflictException,
+  HttpException,
+  HttpStatus,
+  NotFoundException,
+  ServiceUnavailableException,
+  UnauthorizedException,
+} from '@nestjs/common';
 import { AuthError } from '@rtpm/auth';
+import { isTransientDatabaseError } from '@rtpm/database';
 
-// AuthError → HTTP, at the controller edge (the shared exception filter then shapes the body).
+// AuthError → HTTP, at the controller and guard edge (the shared exception filter then shapes the body). When
+// PostgreSQL is unreachable, credentials cannot be checked: 503 (with Retry-After), so that clients retry.
 export async function asHttp<T>(work: Promise<T>): Promise<T> {
   try {
     return await work;
   } catch (error) {
+    if (isTransientDatabaseError(error)) {
+      throw new ServiceUnavailableException('authentication is unavailable (database unreachable), retry later');
+    }
     if (!(error instanceof AuthError)) throw error;
     switch (error.code) {
       case 'invalid_credentials':

@@ -85,7 +85,7 @@ export class AuthController {
   @Get('users')
   @ApiOkResponse({ type: UserListDto })
   async listUsers() {
-    return { users: (await this.auth.listUsers()).map(userView) };
+    return { users: (await asHttp(this.auth.listUsers())).map(userView) };
   }
 
   @Roles('admin')
@@ -108,7 +108,7 @@ export class AuthController {
   async createApiKey(@Body() body: unknown, @CurrentPrincipal() principal: Principal | undefined) {
     const { name, role } = parseNewApiKey(body);
     const createdBy = principal?.kind === 'user' ? principal.id : null;
-    const created = await this.auth.createApiKey(name, role, createdBy);
+    const created = await asHttp(this.auth.createApiKey(name, role, createdBy));
     // The key itself is shown once, here; only its hash is stored.
     return { ...keyView(created), key: created.key };
   }
@@ -118,7 +118,7 @@ export class AuthController {
   @Get('api-keys')
   @ApiOkResponse({ type: ApiKeyListDto })
   async listApiKeys() {
-    return { api_keys: (await this.auth.listApiKeys()).map(keyView) };
+    return { api_keys: (await asHttp(this.auth.listApiKeys())).map(keyView) };
   }
 
   @Roles('admin')

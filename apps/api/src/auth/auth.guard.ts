@@ -1,17 +1,18 @@
-import {
-  CanActivate,
-  ExecutionContext,
-  ForbiddenException,
-  HttpException,
-  HttpStatus,
-  Injectable,
-  UnauthorizedException,
-} from '@nestjs/common';
+import { CanActivate, ExecutionContext, HttpException, HttpStatus, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { CredentialsService, RateLimiter, roleSatisfies, type Principal, type Role } from '@rtpm/auth';
+import {
+  CredentialsService,
+  PUBLIC_KEY,
+  RATE_GROUP_KEY,
+  RateLimiter,
+  ROLE_KEY,
+  type AuthenticatedRequest,
+  type Role,
+} from '@rtpm/auth';
 import { AppConfig } from '@rtpm/config';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { PUBLIC_KEY, RATE_GROUP_KEY, ROLE_KEY, type AuthenticatedRequest } from '@rtpm/auth';
+import { decideAccess } from './access.js';
+import { asHttp } from './auth-errors.js';
 import { extractCredential } from './credential-extractor.js';
 
 const WINDOW_MS = 60_000;
@@ -36,10 +37,14 @@ export class AuthGuard implements CanActivate {
     const request = http.getRequest<FastifyRequest & AuthenticatedRequest>();
     const reply = http.getResponse<FastifyReply>();
 
-    const principal = await this.identify(request, required, reply);
-    if (!roleSatisfies(principal.role, required)) {
-      throw new ForbiddenException(`this route needs the ${required} role`);
+    const access = await asHttp(
+      decideAccess(this.credentials, this.config.auth.anonymousRead, extractCredential(request.headers), required),
+    );
+    if (!access.allowed) {
+      if (access.status === 401) void reply.header('WWW-Authenticate', 'Bearer');
+      throw new HttpException(access.reason, access.status);
     }
+    const { principal } = access;
     request.principal = principal;
 
     const ingest = this.reflector.getAllAndOverride<string>(RATE_GROUP_KEY, targets) === 'ingest';
@@ -54,17 +59,5 @@ export class AuthGuard implements CanActivate {
       throw new HttpException('rate limit exceeded, retry later', HttpStatus.TOO_MANY_REQUESTS);
     }
     return true;
-  }
-
-  private async identify(request: FastifyRequest, required: Role, reply: FastifyReply): Promise<Principal> {
-    const credential = extractCredential(request.headers);
-    if (credential) {
-      const principal = await this.credentials.authenticate(credential);
-      if (principal) return principal;
-    } else if (this.config.auth.anonymousRead && required === 'reader') {
-      return { kind: 'anonymous', id: '', name: 'anonymous', role: 'reader' };
-    }
-    void reply.header('WWW-Authenticate', 'Bearer');
-    throw new UnauthorizedException(credential ? 'invalid or expired credentials' : 'authentication required');
   }
 }

@@ -34,9 +34,13 @@ export async function applyHttpSecurity(app: NestFastifyApplication, config: App
   });
   const { origins } = config.cors;
   app.enableCors({
-    // A list answers only its own origins (others get no Access-Control-Allow-Origin, so the browser refuses);
-    // credentials are allowed for listed origins only, never with the wildcard (production refuses *).
-    origin: origins === '*' ? '*' : origins,
+    // A listed origin gets its grant, with credentials; any other gets no CORS header at all, so the browser
+    // refuses. The wildcard (development only: production refuses it) never comes with credentials.
+    origin:
+      origins === '*'
+        ? '*'
+        : (origin: string | undefined, grant: (error: Error | null, allow: boolean) => void) =>
+            grant(null, origin !== undefined && origins.includes(origin)),
     credentials: origins !== '*',
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
     allowedHeaders: ALLOWED_HEADERS,

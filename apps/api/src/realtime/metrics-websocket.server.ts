@@ -92,8 +92,9 @@ export class MetricsWebSocketServer implements OnApplicationBootstrap, BeforeApp
       });
       if (!verdict.allowed) return refuseUpgrade(socket, 401, 'Unauthorized', verdict.reason);
     } catch (error) {
-      this.logger.error(`WebSocket authorization failed: ${(error as Error).message}`);
-      return refuseUpgrade(socket, 500, 'Internal Server Error', 'authorization failed');
+      // The credential store (PostgreSQL) did not answer: the client may retry, as after an HTTP 503.
+      this.logger.warn(`WebSocket authorization failed: ${(error as Error).message}`);
+      return refuseUpgrade(socket, 503, 'Service Unavailable', 'authorization is unavailable, retry later');
     }
     this.wss.handleUpgrade(request, socket, head, (ws) => this.onConnection(ws));
   }
