@@ -60,7 +60,10 @@ export function rollupReadSql(spec: RollupReadSpec): RollupReadSql {
 
   const rows = (sid: string): string => {
     const minutes = (range: string, driver?: string) => minuteRows(spec.shape, sid, range, driver);
-    const raw = (range: string, driver?: string) => rawRows(spec.shape, sid, range, driver);
+    // Every raw part also carries [from, to) as constants: the planner then only plans the partitions of
+    // metric_samples the range touches (the watermark is known at run time only).
+    const raw = (range: string, driver?: string) =>
+      rawRows(spec.shape, sid, `${range} AND m.time >= ${from} AND m.time < ${to}`, driver);
     const parts: string[] = [];
     if (hourly) {
       parts.push(
@@ -76,10 +79,10 @@ export function rollupReadSql(spec: RollupReadSpec): RollupReadSql {
       parts.push(minutes(`r.bucket >= ${mLo} AND r.bucket < ${mHi}`));
     }
     if (spec.fromMs < bucketCeil(spec.fromMs, '1m')) {
-      parts.push(raw(`m.time >= ${from} AND m.time < least(${to}, ${mLo})`));
+      parts.push(raw(`m.time < ${mLo}`));
     }
     parts.push(
-      raw(`m.time >= greatest(${from}, ${mHi}) AND m.time < ${to}`),
+      raw(`m.time >= ${mHi}`),
       raw(`m.time >= rdm.bucket AND m.time < rdm.bucket + interval '1 minute'`, 'rdm'),
     );
     return parts.join('\n UNION ALL\n');

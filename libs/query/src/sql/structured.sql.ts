@@ -21,12 +21,14 @@ const AGGREGATES: Record<StructuredAggregation, string> = {
 // The same aggregations over bucket statistics (rolled buckets, or raw samples as one-sample buckets). `last` is
 // the newest part's: exact per series, where parts never share a time, but not across the series of a group,
 // whose newest samples may fall in the same rolled minute.
+// Counts are summed as float8 (exact below 2^53): sum(int8) accumulates and finishes in numeric, which costs more
+// than the rest of a one-series query.
 const ROLLUP_AGGREGATES: Partial<Record<StructuredAggregation, string>> = {
-  avg: 'sum(p.sum) / sum(p.count)::float8',
+  avg: 'sum(p.sum) / sum(p.count::float8)',
   sum: 'sum(p.sum)',
   min: 'min(p.min)',
   max: 'max(p.max)',
-  count: 'sum(p.count)',
+  count: 'sum(p.count::float8)',
   last: "(max(ARRAY[date_part('epoch', p.sub), p.last]))[2]",
 };
 
