@@ -1,8 +1,9 @@
 import { bucketCeil, bucketStart, type Resolution } from './core/resolution.js';
 
 // What a reader gets for each series over [from, to):
-// - stats: bucket statistics (sub, count, sum, min, max, last), where `sub` is the start of a rolled 1h or 1m
-//   bucket, or the time of a raw sample (count 1); sums of them are the statistics of any union of whole buckets;
+// - stats: bucket statistics (sub, count, sum, min, max, last), where `sub` is the start of a 1h bucket or of a
+//   minute (rolled, or computed from raw samples): one row per rolled hour and per other minute with samples, whose
+//   sums are the statistics of any union of whole buckets;
 // - samples: (time, value) rows, a subset of the raw samples that holds the last sample of every minute and any
 //   sample exactly on a minute: enough for PromQL instant selectors at minute-aligned steps, whose answer is always
 //   one of those, and far fewer rows than the raw samples when a series has several per minute.
@@ -105,12 +106,14 @@ function minuteRows(shape: RollupShape, sid: string, range: string, driver?: str
            WHERE ${where} AND r.first_time = r.bucket AND r.last_time > r.first_time`;
 }
 
+// Raw samples in `range`: per minute as bucket statistics (so that every minute of a series is one row, rolled or
+// not), or as they are.
 function rawRows(shape: RollupShape, sid: string, range: string, driver?: string): string {
-  const columns =
-    shape === 'stats'
-      ? 'm.time AS sub, 1::int8 AS count, m.value AS sum, m.value AS min, m.value AS max, m.value AS last'
-      : 'm.time, m.value';
-  return `SELECT ${columns} FROM ${driver ? `${driver}, ` : ''}metric_samples m WHERE m.series_id = ${sid} AND ${range}`;
+  const from = `${driver ? `${driver}, ` : ''}metric_samples m WHERE m.series_id = ${sid} AND ${range}`;
+  if (shape === 'samples') return `SELECT m.time, m.value FROM ${from}`;
+  return `SELECT date_trunc('minute', m.time, 'UTC') AS sub, count(*) AS count, sum(m.value) AS sum, min(m.value) AS min,
+                 max(m.value) AS max, (array_agg(m.value ORDER BY m.time DESC))[1] AS last
+            FROM ${from} GROUP BY 1`;
 }
 
 // A timestamptz literal from epoch ms, clamped to what PostgreSQL's text input and RTPM's storage can hold.

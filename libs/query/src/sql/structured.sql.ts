@@ -32,6 +32,16 @@ const ROLLUP_AGGREGATES: Partial<Record<StructuredAggregation, string>> = {
   last: "(max(ARRAY[date_part('epoch', p.sub), p.last]))[2]",
 };
 
+// The same of a step made of exactly one part.
+const ONE_PART: Partial<Record<StructuredAggregation, string>> = {
+  avg: 'p.sum / p.count',
+  sum: 'p.sum',
+  min: 'p.min',
+  max: 'p.max',
+  count: 'p.count',
+  last: 'p.last',
+};
+
 export interface BucketQuery {
   // Each series with the output group it belongs to (its own, or the group of its group_by label values).
   series: { id: number; group: number }[];
@@ -64,14 +74,23 @@ function rollupResolution(q: BucketQuery): Resolution | undefined {
 function rollupBucketSql(q: BucketQuery, resolution: Resolution): { sql: string; params: unknown[] } {
   const params = new SqlParams();
   const read = rollupReadSql({ fromMs: q.startMs, toMs: q.endMs, resolution, shape: 'stats' });
+  const series = `unnest(${params.add(q.series.map((s) => s.id))}::int8[], ${params.add(q.series.map((s) => s.group))}::int8[])
+                  AS u(sid, g) CROSS JOIN LATERAL (${read.rows('u.sid')}) p`;
+  // Steps of one minute over groups of one series: every part is a whole step already (one row per minute).
+  if (q.stepMs === 60_000 && new Set(q.series.map((s) => s.group)).size === q.series.length) {
+    const sql = `
+      WITH ${read.ctes}
+      SELECT u.g, (extract(epoch FROM p.sub) * 1000)::int8 AS bucket_ms, (${ONE_PART[q.aggregation]})::float8 AS value
+        FROM ${series}
+       ORDER BY u.g, p.sub`;
+    return { sql, params: params.values };
+  }
   const bucket = `date_bin('${q.stepMs} milliseconds'::interval, p.sub, timestamptz 'epoch')`;
   const sql = `
     WITH ${read.ctes}
     SELECT u.g, (extract(epoch FROM ${bucket}) * 1000)::int8 AS bucket_ms,
            (${ROLLUP_AGGREGATES[q.aggregation]})::float8 AS value
-      FROM unnest(${params.add(q.series.map((s) => s.id))}::int8[], ${params.add(q.series.map((s) => s.group))}::int8[])
-           AS u(sid, g)
-     CROSS JOIN LATERAL (${read.rows('u.sid')}) p
+      FROM ${series}
      GROUP BY u.g, ${bucket}
      ORDER BY u.g, ${bucket}`;
   return { sql, params: params.values };
