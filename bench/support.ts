@@ -65,10 +65,11 @@ export async function freePort(): Promise<number> {
   });
 }
 
-// Starts the built API on 127.0.0.1 and waits for its liveness probe. BENCH_API_NODE_ARGS passes flags to its
-// node process, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the API under the benchmark's load.
+// Starts the built API on 127.0.0.1, with the heap flag of `npm run start:api`, and waits for its liveness probe.
+// BENCH_API_NODE_ARGS passes more flags to its node process, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to
+// profile the API under the benchmark's load.
 export function startApi(env: Record<string, string>): Promise<{ baseUrl: string; child: ChildProcess }> {
-  const nodeArgs = (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const nodeArgs = ['--max-old-space-size=1024', ...(process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean)];
   return startBuilt('api', 'PORT', nodeArgs, env);
 }
 
