@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { io, type Socket } from 'socket.io-client';
 import { WebSocket } from 'ws';
-import { cleanup, envInt, freshDatabase, percentile, startApi } from './support.js';
+import { cleanup, envInt, freshDatabase, percentile, seedApiKey, startApi } from './support.js';
 
 // npm run bench:realtime — BENCH_CLIENTS subscribers (half plain WebSocket, half Socket.IO) watch one metric
 // while BENCH_RATE batches/s of BENCH_SERIES series are ingested for BENCH_SECONDS. Every sample carries its
@@ -23,6 +23,8 @@ const now = () => performance.timeOrigin + performance.now();
 
 interface ClientTask {
   baseUrl: string;
+  // A reader API key: realtime connections need the reader role.
+  token: string;
   first: number;
   count: number;
 }
@@ -35,7 +37,7 @@ interface ClientReport {
   messages: number;
 }
 
-async function runClients({ baseUrl, first, count }: ClientTask): Promise<void> {
+async function runClients({ baseUrl, token, first, count }: ClientTask): Promise<void> {
   const seqs: number[] = [];
   const times: number[] = [];
   const transports: number[] = [];
@@ -54,7 +56,11 @@ async function runClients({ baseUrl, first, count }: ClientTask): Promise<void> 
   for (let i = first; i < first + count; i += 25) {
     const group = [];
     for (let j = i; j < Math.min(i + 25, first + count); j++) {
-      group.push(j % 2 === 0 ? openWs(baseUrl, (d) => onUpdate(0, d)) : openSocketIo(baseUrl, (d) => onUpdate(1, d)));
+      group.push(
+        j % 2 === 0
+          ? openWs(baseUrl, token, (d) => onUpdate(0, d))
+          : openSocketIo(baseUrl, token, (d) => onUpdate(1, d)),
+      );
     }
     clients.push(...(await Promise.all(group)));
   }
@@ -76,8 +82,8 @@ async function runClients({ baseUrl, first, count }: ClientTask): Promise<void> 
 
 type UpdateHandler = (data: { metrics: Array<{ name: string; value: number }> }) => void;
 
-async function openWs(baseUrl: string, onUpdate: UpdateHandler): Promise<WebSocket> {
-  const ws = new WebSocket(`${baseUrl.replace('http', 'ws')}/ws/metrics`);
+async function openWs(baseUrl: string, token: string, onUpdate: UpdateHandler): Promise<WebSocket> {
+  const ws = new WebSocket(`${baseUrl.replace('http', 'ws')}/ws/metrics`, { headers: { 'x-api-key': token } });
   await new Promise<void>((resolve, reject) => {
     ws.once('open', () => resolve());
     ws.once('error', reject);
@@ -94,8 +100,8 @@ async function openWs(baseUrl: string, onUpdate: UpdateHandler): Promise<WebSock
   return ws;
 }
 
-async function openSocketIo(baseUrl: string, onUpdate: UpdateHandler): Promise<Socket> {
-  const socket = io(baseUrl, { transports: ['websocket'], forceNew: true, reconnection: false });
+async function openSocketIo(baseUrl: string, token: string, onUpdate: UpdateHandler): Promise<Socket> {
+  const socket = io(baseUrl, { transports: ['websocket'], forceNew: true, reconnection: false, auth: { token } });
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', () => resolve());
     socket.once('connect_error', reject);
@@ -107,7 +113,7 @@ async function openSocketIo(baseUrl: string, onUpdate: UpdateHandler): Promise<S
   return socket;
 }
 
-async function ingest(baseUrl: string, seq: number, ackedAt: number[]): Promise<void> {
+async function ingest(baseUrl: string, apiKey: string, seq: number, ackedAt: number[]): Promise<void> {
   const body = JSON.stringify({
     metrics: Array.from({ length: SERIES }, (_, i) => ({
       name: NAME,
@@ -119,7 +125,7 @@ async function ingest(baseUrl: string, seq: number, ackedAt: number[]): Promise<
   });
   const response = await fetch(`${baseUrl}/api/v1/metrics/batch`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', 'x-api-key': apiKey },
     body,
   });
   ackedAt[seq] = now();
@@ -141,6 +147,8 @@ async function main(): Promise<void> {
       `Socket.IO) in ${THREADS} threads; ${RATE} batches/s of ${SERIES} series for ${SECONDS} s`,
   );
   const databaseUrl = await freshDatabase('rtpm_bench_rt');
+  const writerKey = await seedApiKey(databaseUrl, 'writer');
+  const readerKey = await seedApiKey(databaseUrl, 'reader');
   const { baseUrl } = await startApi({
     DATABASE_URL: databaseUrl,
     REDIS_KEY_PREFIX: `bench_rt_${Date.now()}:`,
@@ -152,6 +160,7 @@ async function main(): Promise<void> {
   const workers = Array.from({ length: THREADS }, (_, t) => {
     const task: ClientTask = {
       baseUrl,
+      token: readerKey,
       first: t * perThread,
       count: Math.max(0, Math.min(perThread, CLIENTS - t * perThread)),
     };
@@ -167,7 +176,7 @@ async function main(): Promise<void> {
   for (let seq = 0; seq < batches; seq++) {
     const wait = started + (seq * 1000) / RATE - now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    pending.push(ingest(baseUrl, seq, ackedAt));
+    pending.push(ingest(baseUrl, writerKey, seq, ackedAt));
   }
   await Promise.all(pending);
   const loadSeconds = (now() - started) / 1000;
