@@ -151,6 +151,12 @@ async function main(): Promise<void> {
 
     const cases: Case[] = [
       {
+        // What any request costs here (HTTP, framework, client), for reading the figures below on a busy machine.
+        name: 'floor          GET /health/live',
+        request: () => fetch(`${baseUrl}/health/live`),
+        check: (body) => (body.status === 'ok' ? undefined : 'not ok'),
+      },
+      {
         name: 'Q1 structured  one series, 24 h, 1m step',
         request: () => post({ metric_name: 'bench_cpu', labels: { host: 'host-1' }, ...window, step: '1m' }),
         check: (body) =>
