@@ -105,7 +105,7 @@ export class PromQueryService {
     // Latest values are read before the transaction opens: a cold cache loads them on a connection of its own,
     // which must not wait for the pool while this query holds one.
     const latest =
-      grid.steps === 1 ? await this.latestRows(selectorsOf(expr)) : new Map<string, readonly LatestRow[]>();
+      grid.steps === 1 ? await this.latestRows(selectorsOf(expr, false)) : new Map<string, readonly LatestRow[]>();
     return this.repository.read(this.timeoutMs(requestedTimeoutMs), async (reader) => {
       const ids = await this.matchSeries(reader, selectorsOf(expr));
       if ([...ids.values()].every((list) => list.length === 0)) return [];
@@ -227,20 +227,22 @@ function mergeByLabels(series: StepSeries[]): StepSeries[] {
   });
 }
 
-function selectorsOf(expr: Expr): VectorSelector[] {
+// The selectors of an expression; withRanges false leaves out those under a range function (only instant
+// selectors can use latest values).
+function selectorsOf(expr: Expr, withRanges = true): VectorSelector[] {
   switch (expr.kind) {
     case 'vector_selector':
       return [expr];
     case 'matrix_selector':
-      return [expr.selector];
+      return withRanges ? [expr.selector] : [];
     case 'range_function':
-      return [expr.arg.selector];
+      return withRanges ? [expr.arg.selector] : [];
     case 'aggregation':
     case 'unary':
     case 'paren':
-      return selectorsOf(expr.expr);
+      return selectorsOf(expr.expr, withRanges);
     case 'binary':
-      return [...selectorsOf(expr.lhs), ...selectorsOf(expr.rhs)];
+      return [...selectorsOf(expr.lhs, withRanges), ...selectorsOf(expr.rhs, withRanges)];
     case 'number':
       return [];
   }
