@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { IngestController } from '../../apps/api/src/metrics/ingest.controller.js';
 import { useApiFixture } from '../support/api-fixture.js';
 
-// The seed README's curl examples, byte for byte (the -d payloads and headers). These are the only tests that
-// use the README's fixed metric names; everything else makes its own.
+// The seed README's curl examples, byte for byte (the -d payloads and headers). Other files of the run post the
+// same examples (the OpenAPI and query tests), so each test looks only at the samples stored while it ran.
 const SINGLE_BODY = `{
     "name": "cpu_usage_percent",
     "type": "gauge",
@@ -55,7 +55,9 @@ describe(`${IngestController.name} (seed README examples)`, () => {
       help_text: 'CPU usage percentage',
       unit: 'percent',
     });
-    const samples = (await fx.store.samples('cpu_usage_percent')).filter((s) => s.labels.region === 'us-east-1');
+    const samples = (await fx.store.samples('cpu_usage_percent')).filter(
+      (s) => s.labels.region === 'us-east-1' && within(s.time, before, after),
+    );
     expect(samples).toHaveLength(1);
     expect(samples[0].value).toBe(45.2);
     // No timestamp given: the server's receive time, in milliseconds.
@@ -65,16 +67,20 @@ describe(`${IngestController.name} (seed README examples)`, () => {
   });
 
   it('stores both samples of the batch example', async () => {
+    const before = Date.now();
     const response = await fetch(`${fx.api.baseUrl}/api/v1/metrics/batch`, {
       method: 'POST',
       headers: curlHeaders(await fx.api.token('writer')),
       body: BATCH_BODY,
     });
+    const after = Date.now();
 
     expect(response.status).toBe(201);
     expect(await response.json()).toEqual({ ingested: 2 });
-    const cpu = (await fx.store.samples('cpu_usage_percent')).filter((s) => s.labels.region === undefined);
-    const memory = await fx.store.samples('memory_usage_percent');
+    const cpu = (await fx.store.samples('cpu_usage_percent')).filter(
+      (s) => s.labels.region === undefined && within(s.time, before, after),
+    );
+    const memory = (await fx.store.samples('memory_usage_percent')).filter((s) => within(s.time, before, after));
     expect(cpu.map(({ labels, value }) => ({ labels, value }))).toEqual([
       { labels: { host: 'server01' }, value: 45.2 },
     ]);
@@ -96,3 +102,8 @@ describe(`${IngestController.name} (seed README examples)`, () => {
     );
   });
 });
+
+function within(time: string, fromMs: number, toMs: number): boolean {
+  const ms = Date.parse(time);
+  return ms >= fromMs && ms <= toMs;
+}
