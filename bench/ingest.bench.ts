@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { INSERT_NEW_SAMPLES_SQL, UPSERT_SAMPLES_SQL, sampleParameters } from '@rtpm/metrics';
-import { formatCpuSplit, residentMemory, startCpuSplit, type CpuSplit } from './proc-stats.js';
+import { formatCpuSplit, resetPeakMemory, residentMemory, startCpuSplit, type CpuSplit } from './proc-stats.js';
 import { cleanup, envInt, freshDatabase, rate, seedApiKey, startApi } from './support.js';
 
 // npm run bench:ingest — loads the same samples four ways into the same tables of a fresh database and prints
@@ -144,6 +144,7 @@ async function main(): Promise<void> {
       ),
     );
     const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+    const peakReset = resetPeakMemory(apiPid);
     let rssPeakSampled = 0;
     const rssTimer = setInterval(() => {
       rssPeakSampled = Math.max(rssPeakSampled, residentMemory(apiPid)?.rss ?? 0);
@@ -225,7 +226,8 @@ async function main(): Promise<void> {
       `HTTP / COPY: ${ratio(copy)}; HTTP / raw INSERT: ${ratio(insert)}; HTTP / raw upsert: ${ratio(upsert)}`,
     );
     console.log(
-      `API resident memory during the HTTP phase: peak ${((memory?.peak ?? 0) / MB).toFixed(0)} MB (VmHWM since start), ` +
+      `API resident memory during the HTTP phase: peak ${((memory?.peak ?? 0) / MB).toFixed(0)} MB ` +
+        `(VmHWM ${peakReset ? 'reset when the phase began' : 'since the API started'}), ` +
         `highest sampled VmRSS ${(rssPeakSampled / MB).toFixed(0)} MB`,
     );
   } finally {

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 
 // Where the CPU of a benchmark phase went, read from /proc (Linux only): the API process, the PostgreSQL
 // processes that serve the benchmark's database (plus the shared background writers), and the benchmark
@@ -111,5 +111,16 @@ export function residentMemory(pid: number): { rss: number; peak: number } | und
     return { rss: kb('VmRSS'), peak: kb('VmHWM') };
   } catch {
     return undefined;
+  }
+}
+
+// Restarts the kernel's high-water mark (VmHWM) at the current RSS, so that a later reading covers one phase only
+// (Linux 4.0+; the process must be ours). Returns false when the kernel refused.
+export function resetPeakMemory(pid: number): boolean {
+  try {
+    writeFileSync(`/proc/${pid}/clear_refs`, '5');
+    return true;
+  } catch {
+    return false;
   }
 }
