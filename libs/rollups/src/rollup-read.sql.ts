@@ -1,9 +1,9 @@
 import { bucketCeil, bucketStart, type Resolution } from './core/resolution.js';
 
 // What a reader gets for each series over [from, to):
-// - stats: bucket statistics (sub, count, sum, min, max, last), where `sub` is the start of a 1h bucket or of a
-//   minute (rolled, or computed from raw samples): one row per rolled hour and per other minute with samples, whose
-//   sums are the statistics of any union of whole buckets;
+// - stats: bucket statistics (sub, count, sum, min, max, last), where `sub` is the start of a rolled 1h or 1m
+//   bucket, or the time of a raw sample (count 1), or with rawMinutes the start of a minute of raw samples; sums of
+//   them are the statistics of any union of whole buckets;
 // - samples: (time, value) rows, a subset of the raw samples that holds the last sample of every minute and any
 //   sample exactly on a minute: enough for PromQL instant selectors at minute-aligned steps, whose answer is always
 //   one of those, and far fewer rows than the raw samples when a series has several per minute.
@@ -15,6 +15,9 @@ export interface RollupReadSpec {
   // The coarsest rollup to read: '1h' reads whole clean hours from metric_rollups_1h (stats only).
   resolution: Resolution;
   shape: RollupShape;
+  // stats only: raw samples grouped per minute, so that every minute of a series is one row (a reader of one-minute
+  // steps then aggregates nothing); otherwise each raw sample is a row of its own (count 1), which costs less.
+  rawMinutes?: boolean;
 }
 
 export interface RollupReadSql {
@@ -64,7 +67,7 @@ export function rollupReadSql(spec: RollupReadSpec): RollupReadSql {
     // Every raw part also carries [from, to) as constants: the planner then only plans the partitions of
     // metric_samples the range touches (the watermark is known at run time only).
     const raw = (range: string, driver?: string) =>
-      rawRows(spec.shape, sid, `${range} AND m.time >= ${from} AND m.time < ${to}`, driver);
+      rawRows(spec, sid, `${range} AND m.time >= ${from} AND m.time < ${to}`, driver);
     const parts: string[] = [];
     if (hourly) {
       parts.push(
@@ -106,11 +109,14 @@ function minuteRows(shape: RollupShape, sid: string, range: string, driver?: str
            WHERE ${where} AND r.first_time = r.bucket AND r.last_time > r.first_time`;
 }
 
-// Raw samples in `range`: per minute as bucket statistics (so that every minute of a series is one row, rolled or
-// not), or as they are.
-function rawRows(shape: RollupShape, sid: string, range: string, driver?: string): string {
+// Raw samples in `range`: as they are, or as bucket statistics (per sample, or per minute with rawMinutes).
+function rawRows(spec: RollupReadSpec, sid: string, range: string, driver?: string): string {
   const from = `${driver ? `${driver}, ` : ''}metric_samples m WHERE m.series_id = ${sid} AND ${range}`;
-  if (shape === 'samples') return `SELECT m.time, m.value FROM ${from}`;
+  if (spec.shape === 'samples') return `SELECT m.time, m.value FROM ${from}`;
+  if (!spec.rawMinutes) {
+    return `SELECT m.time AS sub, 1::int8 AS count, m.value AS sum, m.value AS min, m.value AS max, m.value AS last
+              FROM ${from}`;
+  }
   return `SELECT date_trunc('minute', m.time, 'UTC') AS sub, count(*) AS count, sum(m.value) AS sum, min(m.value) AS min,
                  max(m.value) AS max, (array_agg(m.value ORDER BY m.time DESC))[1] AS last
             FROM ${from} GROUP BY 1`;

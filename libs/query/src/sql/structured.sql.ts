@@ -73,11 +73,12 @@ function rollupResolution(q: BucketQuery): Resolution | undefined {
 // samples for the not-yet-rolled tail, dirty minutes and partial minutes at the ends of the range.
 function rollupBucketSql(q: BucketQuery, resolution: Resolution): { sql: string; params: unknown[] } {
   const params = new SqlParams();
-  const read = rollupReadSql({ fromMs: q.startMs, toMs: q.endMs, resolution, shape: 'stats' });
+  // Steps of one minute over groups of one series: with raw samples grouped per minute, every part is a whole step.
+  const onePart = q.stepMs === 60_000 && new Set(q.series.map((s) => s.group)).size === q.series.length;
+  const read = rollupReadSql({ fromMs: q.startMs, toMs: q.endMs, resolution, shape: 'stats', rawMinutes: onePart });
   const series = `unnest(${params.add(q.series.map((s) => s.id))}::int8[], ${params.add(q.series.map((s) => s.group))}::int8[])
                   AS u(sid, g) CROSS JOIN LATERAL (${read.rows('u.sid')}) p`;
-  // Steps of one minute over groups of one series: every part is a whole step already (one row per minute).
-  if (q.stepMs === 60_000 && new Set(q.series.map((s) => s.group)).size === q.series.length) {
+  if (onePart) {
     const sql = `
       WITH ${read.ctes}
       SELECT u.g, (extract(epoch FROM p.sub) * 1000)::int8 AS bucket_ms, (${ONE_PART[q.aggregation]})::float8 AS value
