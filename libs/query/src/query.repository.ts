@@ -12,6 +12,7 @@ import {
   type VectorOptions,
 } from './sql/promql.sql.js';
 import { seriesMatchSql } from './sql/series-match.sql.js';
+import { parseNumberList } from './sql/sql-params.js';
 import { bucketQuerySql, type BucketQuery } from './sql/structured.sql.js';
 
 export type { SeriesInfo };
@@ -28,10 +29,11 @@ export interface SampleSeries {
   values: number[];
 }
 
+// A group's buckets (start, epoch ms) and values, in time order.
 export interface BucketRow {
   group: number;
-  bucketMs: number;
-  value: number;
+  bucketsMs: number[];
+  values: number[];
 }
 
 // The statements of one query, run on one connection inside one transaction (see QueryRepository.read).
@@ -52,8 +54,12 @@ export class QueryReader {
     options: VectorOptions = {},
   ): Promise<StepSeries[]> {
     const { sql, params, labels } = compileVectorQuery(expr, grid, series, options);
-    const rows = await this.rows<{ g: string; steps: number[]; vals: number[] }>(sql, params);
-    return rows.map((row) => ({ labels: labels.get(Number(row.g))!, steps: row.steps, values: row.vals }));
+    const rows = await this.rows<{ g: string; steps: string; vals: string }>(sql, params);
+    return rows.map((row) => ({
+      labels: labels.get(Number(row.g))!,
+      steps: parseNumberList(row.steps),
+      values: parseNumberList(row.vals),
+    }));
   }
 
   async rawSamples(
@@ -63,14 +69,22 @@ export class QueryReader {
     series: SeriesInfo[],
   ): Promise<SampleSeries[]> {
     const { sql, params, labels } = compileMatrixQuery(selector, rangeMs, timeMs, series);
-    const rows = await this.rows<{ g: string; times: string[]; vals: number[] }>(sql, params);
-    return rows.map((row) => ({ labels: labels.get(Number(row.g))!, times: row.times.map(Number), values: row.vals }));
+    const rows = await this.rows<{ g: string; times: string; vals: string }>(sql, params);
+    return rows.map((row) => ({
+      labels: labels.get(Number(row.g))!,
+      times: parseNumberList(row.times),
+      values: parseNumberList(row.vals),
+    }));
   }
 
   async buckets(query: BucketQuery): Promise<BucketRow[]> {
     const { sql, params } = bucketQuerySql(query);
-    const rows = await this.rows<{ g: string; bucket_ms: string; value: number }>(sql, params);
-    return rows.map((row) => ({ group: Number(row.g), bucketMs: Number(row.bucket_ms), value: row.value }));
+    const rows = await this.rows<{ g: string; buckets: string; vals: string }>(sql, params);
+    return rows.map((row) => ({
+      group: Number(row.g),
+      bucketsMs: parseNumberList(row.buckets),
+      values: parseNumberList(row.vals),
+    }));
   }
 
   private async rows<T>(sql: string, params: unknown[]): Promise<T[]> {
@@ -89,9 +103,9 @@ export class QueryRepository {
     try {
       return await this.sql.transaction(async (client) => {
         // JIT compilation costs more than it saves on these short analytical statements; the larger work_mem
-        // keeps their hash aggregates in memory.
+        // keeps their hash aggregates in memory; floats print exactly (numberList).
         await client.query(
-          `SET LOCAL statement_timeout = ${Math.max(1, Math.round(timeoutMs))}; SET LOCAL jit = off; SET LOCAL work_mem = '32MB'`,
+          `SET LOCAL statement_timeout = ${Math.max(1, Math.round(timeoutMs))}; SET LOCAL jit = off; SET LOCAL work_mem = '32MB'; SET LOCAL extra_float_digits = 1`,
         );
         return await fn(new QueryReader(client));
       });

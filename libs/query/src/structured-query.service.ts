@@ -81,9 +81,8 @@ export class StructuredQueryService {
       const series = new Map<number, StructuredSeries>();
       const iso = new IsoTimeFormatter();
       for (const row of rows) {
-        let entry = series.get(row.group);
-        if (!entry) series.set(row.group, (entry = { labels: groupLabels[row.group], points: [] }));
-        entry.points.push({ timestamp: iso.format(row.bucketMs), value: row.value });
+        const points = row.bucketsMs.map((ms, k) => ({ timestamp: iso.format(ms), value: row.values[k] }));
+        series.set(row.group, { labels: groupLabels[row.group], points });
       }
       return {
         metric_name: query.metricName,

@@ -13,7 +13,7 @@ import { QueryError } from '../query.errors.js';
 import type { Labels } from '../query.types.js';
 import { arithmetic, comparison, isComparison } from './operators.sql.js';
 import { rangeFunctionValueSql } from './range-functions.sql.js';
-import { floatLiteral, SqlParams, timestampLiteral } from './sql-params.js';
+import { floatLiteral, numberList, SqlParams, timestampLiteral } from './sql-params.js';
 
 // Evaluation timestamps t_i = startMs + i * stepMs for i in [0, steps).
 export interface EvalGrid {
@@ -60,7 +60,7 @@ export function compileVectorQuery(
   const ctx: Ctx = { grid, params: new SqlParams(), series, instantValues: options.instantValues };
   const root = relation(expr, ctx);
   return {
-    sql: `SELECT g, array_agg(i::int4 ORDER BY i) AS steps, array_agg(v ORDER BY i) AS vals
+    sql: `SELECT g, ${numberList('i', 'i')} AS steps, ${numberList('v', 'i')} AS vals
             FROM (${root.sql}) r GROUP BY g`,
     params: ctx.params.values,
     labels: root.labels,
@@ -80,7 +80,7 @@ export function compileMatrixQuery(
     series: new Map([[selector, series]]),
   };
   return {
-    sql: `SELECT r.sid AS g, array_agg(r.tms ORDER BY r.tms) AS times, array_agg(r.value ORDER BY r.tms) AS vals
+    sql: `SELECT r.sid AS g, ${numberList('r.tms', 'r.tms')} AS times, ${numberList('r.value', 'r.tms')} AS vals
             FROM (${sampleRows(selector, rangeMs, ctx, false)}) r GROUP BY r.sid`,
     params: ctx.params.values,
     labels: seriesLabels(series, true),

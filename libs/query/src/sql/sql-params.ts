@@ -26,3 +26,14 @@ export function timestampLiteral(ms: number): string {
   const clamped = Math.min(Math.max(ms, 0), 253_402_300_799_999);
   return `'${new Date(clamped).toISOString()}'::timestamptz`;
 }
+
+// A column's values of a group as one comma-separated text, in the given order (parse with parseNumberList).
+// One row per series instead of one per point, and no array parsing: a fraction of the client's CPU per point.
+// Floats print exactly (shortest round-trip text, extra_float_digits = 1 as the read transaction sets).
+export function numberList(column: string, orderBy: string): string {
+  return `string_agg(coalesce((${column})::text, 'NaN'), ',' ORDER BY ${orderBy})`;
+}
+
+export function parseNumberList(text: string): number[] {
+  return text.split(',').map(Number);
+}

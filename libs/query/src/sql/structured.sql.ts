@@ -1,6 +1,6 @@
 import { rollupReadSql, type Resolution } from '@rtpm/rollups';
 import type { StructuredAggregation } from '../query.types.js';
-import { SqlParams, timestampLiteral } from './sql-params.js';
+import { numberList, SqlParams, timestampLiteral } from './sql-params.js';
 
 const AGGREGATES: Record<StructuredAggregation, string> = {
   avg: 'avg(x.value)',
@@ -54,9 +54,15 @@ export interface BucketQuery {
 // The samples in [start, end) bucketed by step, buckets aligned to the epoch (date_bin) and stamped with their
 // start; aggregated per output group (a series, or the series sharing the group_by label values) in one
 // statement. Groups are integers formed in Node: PostgreSQL never groups on jsonb.
+// Rows: per group g, its bucket starts (epoch ms) and values as number lists in time order.
 export function bucketQuerySql(q: BucketQuery): { sql: string; params: unknown[] } {
   const resolution = rollupResolution(q);
-  return resolution ? rollupBucketSql(q, resolution) : rawBucketSql(q);
+  const { sql, params } = resolution ? rollupBucketSql(q, resolution) : rawBucketSql(q);
+  return {
+    sql: `SELECT b.g, ${numberList('b.bucket_ms', 'b.bucket_ms')} AS buckets, ${numberList('b.value', 'b.bucket_ms')} AS vals
+            FROM (${sql}) b GROUP BY b.g ORDER BY b.g`,
+    params,
+  };
 }
 
 // Rollups answer a query whose step is whole 1m (or 1h) buckets: epoch-aligned steps are unions of them, so the
@@ -82,8 +88,7 @@ function rollupBucketSql(q: BucketQuery, resolution: Resolution): { sql: string;
     const sql = `
       WITH ${read.ctes}
       SELECT u.g, (extract(epoch FROM p.sub) * 1000)::int8 AS bucket_ms, (${ONE_PART[q.aggregation]})::float8 AS value
-        FROM ${series}
-       ORDER BY u.g, p.sub`;
+        FROM ${series}`;
     return { sql, params: params.values };
   }
   const bucket = `date_bin('${q.stepMs} milliseconds'::interval, p.sub, timestamptz 'epoch')`;
@@ -92,8 +97,7 @@ function rollupBucketSql(q: BucketQuery, resolution: Resolution): { sql: string;
     SELECT u.g, (extract(epoch FROM ${bucket}) * 1000)::int8 AS bucket_ms,
            (${ROLLUP_AGGREGATES[q.aggregation]})::float8 AS value
       FROM ${series}
-     GROUP BY u.g, ${bucket}
-     ORDER BY u.g, ${bucket}`;
+     GROUP BY u.g, ${bucket}`;
   return { sql, params: params.values };
 }
 
@@ -111,7 +115,6 @@ function rawBucketSql(q: BucketQuery): { sql: string; params: unknown[] } {
              WHERE m.series_id = ANY(${ids}::int8[])
                AND m.time >= ${timestampLiteral(q.startMs)} AND m.time < ${timestampLiteral(q.endMs)}) x
       JOIN unnest(${ids}::int8[], ${groups}::int8[]) AS k(id, g) ON k.id = x.series_id
-     GROUP BY k.g, x.bucket
-     ORDER BY k.g, x.bucket`;
+     GROUP BY k.g, x.bucket`;
   return { sql, params: params.values };
 }
