@@ -5,6 +5,7 @@ import { DatabaseModule } from '@rtpm/database';
 import { MetricsModule } from '@rtpm/metrics';
 import { QueryModule } from '@rtpm/query';
 import { ObservabilityModule, PrometheusEndpointModule } from '@rtpm/observability';
+import { RealtimeHubModule } from '@rtpm/realtime';
 import { HealthModule } from './health/health.module.js';
 import { AlertsApiModule } from './alerts/alerts-api.module.js';
 import { ApiObservabilityModule } from './observability/api-observability.module.js';
@@ -38,6 +39,7 @@ export class ApiModule {
         MetricsModule,
         QueryModule,
         RealtimeApiModule,
+        RealtimeHubModule,
         HealthModule,
         AlertsApiModule,
         RollupsApiModule,

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { SqlClient } from '@rtpm/database';
 import { float8Array, int8Array, timestamptzArray } from './core/pg-binary-arrays.js';
-import type { Labels, LatestSample } from './metrics.types.js';
 
 // Column arrays of samples, ready for one unnest() insert.
 export interface SampleColumns {
@@ -74,22 +73,5 @@ export class SampleRepository {
       }
     }
     await this.sql.query(cte + UPSERT_SAMPLES_SQL, params);
-  }
-
-  // The newest sample of each series of a metric whose labels contain the filter.
-  async latest(name: string, labelFilter: Labels): Promise<LatestSample[]> {
-    const rows = await this.sql.query<{ labels: Labels; value: number; time_ms: string }>(
-      `SELECT s.labels, l.value, (extract(epoch FROM l.time) * 1000)::int8 AS time_ms
-         FROM metric_series s
-        CROSS JOIN LATERAL (
-              SELECT time, value FROM metric_samples m
-               WHERE m.series_id = s.id
-               ORDER BY time DESC
-               LIMIT 1) l
-        WHERE s.name = $1 AND s.labels @> $2::jsonb
-        ORDER BY s.id`,
-      [name, JSON.stringify(labelFilter)],
-    );
-    return rows.map((row) => ({ labels: row.labels, value: row.value, timeMs: Number(row.time_ms) }));
   }
 }

@@ -25,7 +25,13 @@ export { Coalescer } from './core/coalescer.js';
 export { MetricSelection } from './core/metric-selection.js';
 export { parseSubscriptionRequest, type Parsed } from './core/subscription-request.js';
 export { parseClientMessage, type ClientCommand } from './core/wire-message.js';
-export { ALERTS_ROOM, RealtimeHub, type OpenResult, type RealtimeSink } from './realtime-hub.js';
+export {
+  ALERTS_ROOM,
+  RealtimeHub,
+  type MetricsChannelListener,
+  type OpenResult,
+  type RealtimeSink,
+} from './realtime-hub.js';
 export {
   COALESCE_INTERVAL_MS,
   SLOW_CONSUMER_LIMIT_BYTES,

@@ -19,6 +19,13 @@ export interface RealtimeSink {
 
 export type OpenResult = { ok: true } | { ok: false; reason: string };
 
+// Another reader of this replica's metrics channel (the latest-value cache): every raw message, and whether the
+// subscription is confirmed right now (while it is not, messages may be missed).
+export interface MetricsChannelListener {
+  message(text: string): void;
+  live(isLive: boolean): void;
+}
+
 // The replica's realtime hub. Every replica subscribes to the Redis channels with its own connection and
 // delivers to its own clients only; publishers never deliver locally, so a sample reaches each client once
 // whichever replica ingested it, without a Socket.IO adapter.
@@ -30,7 +37,10 @@ export class RealtimeHub implements OnModuleInit, OnModuleDestroy {
   // Metrics rooms in use, by key, with how many connections are in each.
   private readonly rooms = new Map<string, { selection: MetricSelection; members: number }>();
   private readonly coalescer = new Coalescer();
+  private readonly channelListeners: MetricsChannelListener[] = [];
   private subscriber?: Redis;
+  private subscribed = false;
+  private onFirstSubscription?: () => void;
   private flushTimer?: NodeJS.Timeout;
   private lastFlushMs = 0;
 
@@ -42,22 +52,49 @@ export class RealtimeHub implements OnModuleInit, OnModuleDestroy {
   }
 
   async onModuleInit(): Promise<void> {
-    // A subscribed ioredis connection can do nothing else, hence a dedicated one; it resubscribes on reconnect.
-    this.subscriber = new Redis(this.config.redis.url, { maxRetriesPerRequest: null });
-    this.subscriber.on('error', (error) => this.logger.warn(`Redis subscriber: ${error.message}`));
-    this.subscriber.on('message', (channel: string, text: string) => this.onMessage(channel, text));
-    const subscribed = this.subscriber.subscribe(this.channels.metrics, this.channels.alerts).catch((error: Error) => {
-      this.logger.warn(`Realtime updates unavailable until Redis answers: ${error.message}`);
-    });
+    // A subscribed ioredis connection can do nothing else, hence a dedicated one, shared by every reader of the
+    // channels in this replica. Subscribing again on each 'ready' (idempotent) tells when the channels are live.
+    const subscriber = new Redis(this.config.redis.url, { maxRetriesPerRequest: null });
+    this.subscriber = subscriber;
+    subscriber.on('error', (error) => this.logger.warn(`Redis subscriber: ${error.message}`));
+    subscriber.on('message', (channel: string, text: string) => this.onMessage(channel, text));
+    subscriber.on('close', () => this.setSubscribed(false));
+    subscriber.on('ready', () => void this.listen(subscriber));
     // Serve updates from the first request when Redis is up; without Redis the API still starts (ioredis
     // subscribes once it connects).
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([subscribed, new Promise((resolve) => (timer = setTimeout(resolve, SUBSCRIBE_WAIT_MS)))]);
+    await Promise.race([
+      new Promise<void>((resolve) => (this.onFirstSubscription = resolve)),
+      new Promise((resolve) => (timer = setTimeout(resolve, SUBSCRIBE_WAIT_MS))),
+    ]);
     clearTimeout(timer);
+  }
+
+  private async listen(subscriber: Redis): Promise<void> {
+    try {
+      await subscriber.subscribe(this.channels.metrics, this.channels.alerts);
+      this.setSubscribed(subscriber.status === 'ready');
+    } catch (error) {
+      this.logger.warn(`Realtime updates unavailable until Redis answers: ${(error as Error).message}`);
+    }
+  }
+
+  private setSubscribed(subscribed: boolean): void {
+    if (this.subscribed === subscribed) return;
+    this.subscribed = subscribed;
+    if (subscribed) this.onFirstSubscription?.();
+    for (const listener of this.channelListeners) listener.live(subscribed);
+  }
+
+  // Hands every message of the metrics channel to `listener` too, so that a replica reads the channel once.
+  addMetricsListener(listener: MetricsChannelListener): void {
+    this.channelListeners.push(listener);
+    listener.live(this.subscribed);
   }
 
   onModuleDestroy(): void {
     clearTimeout(this.flushTimer);
+    this.setSubscribed(false);
     // Nothing to flush on a subscriber connection, and QUIT would wait for a Redis that may be down.
     this.subscriber?.disconnect();
   }
@@ -121,6 +158,7 @@ export class RealtimeHub implements OnModuleInit, OnModuleDestroy {
   }
 
   private onMessage(channel: string, text: string): void {
+    if (channel === this.channels.metrics) for (const listener of this.channelListeners) listener.message(text);
     // Every replica receives every committed ingest request: without a metrics subscriber here, skip the parse.
     if (channel === this.channels.metrics && this.rooms.size === 0) return;
     let payload: unknown;
