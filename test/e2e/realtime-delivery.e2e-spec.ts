@@ -67,7 +67,7 @@ describe(`${RealtimeHub.name} (two replicas)`, () => {
     const both = await sio(b);
     await both.request('subscribe', { subscription: 'metrics', metric_names: [cpu, mem], labels: { host: 'b' } });
 
-    // One batch is one Redis message and one delivery: once a client has its expected metrics, it has all.
+    // Each client waits until it has as many of the two metrics as it should get, then has exactly those.
     await ingest(a, [
       { name: cpu, type: 'gauge', value: 1, labels: { host: 'a' } },
       { name: mem, type: 'gauge', value: 2, labels: { host: 'a' } },

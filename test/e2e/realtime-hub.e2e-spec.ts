@@ -1,3 +1,4 @@
+import type { RedisClient } from '@rtpm/database';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -17,7 +18,8 @@ import { testConfig } from '../support/test-config.js';
 describe(`${RealtimeHub.name} (recording transports)`, () => {
   const config = testConfig();
   const registry = new ConnectionRegistry(config);
-  const sut = new RealtimeHub(config, registry);
+  const redisClient = new Redis(config.redis.url);
+  const sut = new RealtimeHub(config, registry, redisClient as RedisClient);
   const delivered: Array<{ room: string; event: string; data: any }> = [];
   let redis: Redis;
 
@@ -29,6 +31,7 @@ describe(`${RealtimeHub.name} (recording transports)`, () => {
   afterAll(async () => {
     await sut.onModuleDestroy();
     await redis?.quit();
+    await redisClient.quit();
   });
 
   const connection = (id: string, buffered: number) => {
@@ -57,7 +60,7 @@ describe(`${RealtimeHub.name} (recording transports)`, () => {
     const fast = connection('fast', SLOW_CONSUMER_LIMIT_BYTES);
     for (const { conn } of [slow, fast]) {
       expect(sut.open(conn)).toEqual({ ok: true });
-      sut.subscribe(conn.id, { subscription: 'metrics', metric_names: [name] });
+      await sut.subscribe(conn.id, { subscription: 'metrics', metric_names: [name] });
     }
     expect(fast.record.rooms).toEqual(new Set([`metrics:${name}{}`]));
 
@@ -78,12 +81,12 @@ describe(`${RealtimeHub.name} (recording transports)`, () => {
     const name = uniqueMetricName('rt_left');
     const client = connection('leaver', 0);
     sut.open(client.conn);
-    sut.subscribe('leaver', { subscription: 'metrics', metric_names: [name] });
+    await sut.subscribe('leaver', { subscription: 'metrics', metric_names: [name] });
     sut.close('leaver');
     const sentinelName = uniqueMetricName('rt_sentinel');
     const sentinel = connection('sentinel', 0);
     sut.open(sentinel.conn);
-    sut.subscribe('sentinel', { subscription: 'metrics', metric_names: [sentinelName] });
+    await sut.subscribe('sentinel', { subscription: 'metrics', metric_names: [sentinelName] });
 
     await publishMetricUpdates(redis, config.redis.keyPrefix, [update(name, 1), update(sentinelName, 2)]);
     await waitFor(() => delivered.some((d) => d.room === `metrics:${sentinelName}{}`));

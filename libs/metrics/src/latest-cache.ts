@@ -52,6 +52,7 @@ export class LatestCache implements OnModuleInit, OnModuleDestroy {
   private generation = 0;
   private cachedSeries = 0;
   private unsubscribe?: () => void;
+  private demandChanged?: () => Promise<void>;
 
   constructor(
     private readonly events: IngestEvents,
@@ -79,6 +80,17 @@ export class LatestCache implements OnModuleInit, OnModuleDestroy {
 
   get feedLive(): boolean {
     return this.live;
+  }
+
+  // The metrics the feed must bring (every one cached or being loaded).
+  names(): Iterable<string> {
+    return this.metrics.keys();
+  }
+
+  // The feed's hook, called when names() changes; a new metric is loaded only once the promise resolves, that is
+  // once other replicas publish its updates (anything they committed before is then in SQL for the load to read).
+  onDemandChange(hook: () => Promise<void>): void {
+    this.demandChanged = hook;
   }
 
   // Whether a feed message (JSON) may concern a cached metric, so that most messages need no parsing: a metric
@@ -134,6 +146,7 @@ export class LatestCache implements OnModuleInit, OnModuleDestroy {
     const generation = this.generation;
     state.pending = [];
     try {
+      if (!state.ready) await this.demandChanged?.();
       const rows = await this.repository.latest(name, {});
       if (generation !== this.generation || this.metrics.get(name) !== state) return rows;
       if (rows.length === 0 || rows.length > LATEST_CACHE_MAX_SERIES) {
@@ -173,6 +186,7 @@ export class LatestCache implements OnModuleInit, OnModuleDestroy {
     if (this.metrics.get(name) !== state) return;
     this.metrics.delete(name);
     this.cachedSeries -= state.entries.size;
+    void this.demandChanged?.();
   }
 }
 

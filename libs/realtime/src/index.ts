@@ -4,11 +4,13 @@
 //   - Nest: import RealtimeModule (needs the global ConfigModule and DatabaseModule) and inject
 //     RealtimePublisher; `await publisher.publishAlert(event)` on every alert transition.
 //   - Plain: `await publishAlertEvent(redis, config.redis.keyPrefix, event)` with any ioredis client.
-// Channels: realtimeChannels(keyPrefix) → `${prefix}realtime:metrics` ({metrics: MetricUpdate[]}) and
-// `${prefix}realtime:alerts` (one AlertEvent per message, JSON).
+// Channels: realtimeChannels(keyPrefix) → `${prefix}realtime:metrics` (every metric, while a replica wants all) and
+// `${prefix}realtime:metrics:<name>` (one metric, while a replica wants it), both {metrics: MetricUpdate[]};
+// `${prefix}realtime:alerts` (one AlertEvent per message, JSON); `${prefix}realtime:demand` (what replicas want).
 //
 // Receiving (the API): RealtimeHubModule gives the RealtimeHub, which every replica runs with its own subscriber
-// and which feeds the transports through RealtimeSink / RealtimeConnection.
+// and which feeds the transports through RealtimeSink / RealtimeConnection. The hub subscribes only to wanted
+// metrics and keeps the demand of all replicas (publishDemand) for the API's ingest relay.
 export {
   CONNECTION_AUTHORIZER,
   type AuthorizationResult,
@@ -22,9 +24,11 @@ export {
   type RealtimeConnection,
 } from './connection-registry.js';
 export { Coalescer } from './core/coalescer.js';
+export { MetricDemand, demandChannels, globLiteral, metricChannelOf } from './core/metric-demand.js';
 export { MetricSelection } from './core/metric-selection.js';
 export { parseSubscriptionRequest, type Parsed } from './core/subscription-request.js';
 export { parseClientMessage, type ClientCommand } from './core/wire-message.js';
+export { DemandBroker } from './demand-broker.js';
 export {
   ALERTS_ROOM,
   RealtimeHub,
@@ -34,6 +38,8 @@ export {
 } from './realtime-hub.js';
 export {
   COALESCE_INTERVAL_MS,
+  DEMAND_ACK_TIMEOUT_MS,
+  DEMAND_REFRESH_MS,
   SLOW_CONSUMER_LIMIT_BYTES,
   realtimeChannels,
   type RealtimeChannels,

@@ -1,11 +1,20 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { AppConfig } from '@rtpm/config';
+import { RedisClient } from '@rtpm/database';
 import { Redis } from 'ioredis';
 import { ConnectionRegistry, type ConnectionEntry, type RealtimeConnection } from './connection-registry.js';
 import { Coalescer } from './core/coalescer.js';
+import { demandChannels, type MetricDemand } from './core/metric-demand.js';
 import type { MetricSelection } from './core/metric-selection.js';
 import { isPlainObject } from './core/subscription-request.js';
-import { COALESCE_INTERVAL_MS, SLOW_CONSUMER_LIMIT_BYTES, realtimeChannels } from './realtime.channels.js';
+import { DemandBroker } from './demand-broker.js';
+import {
+  COALESCE_INTERVAL_MS,
+  DEMAND_REFRESH_MS,
+  SLOW_CONSUMER_LIMIT_BYTES,
+  realtimeChannels,
+} from './realtime.channels.js';
 import type { AlertEvent, MetricUpdate, MetricUpdateBatch, SubscriptionRequest } from './realtime.types.js';
 
 export const ALERTS_ROOM = 'alerts';
@@ -19,16 +28,19 @@ export interface RealtimeSink {
 
 export type OpenResult = { ok: true } | { ok: false; reason: string };
 
-// Another reader of this replica's metrics channel (the latest-value cache): every raw message, and whether the
-// subscription is confirmed right now (while it is not, messages may be missed).
+// Another reader of this replica's metrics channels (the latest-value cache): the metric names it wants (read
+// whenever demand is synced), every raw message of the metrics channels, and whether the subscription is
+// confirmed right now (while it is not, messages may be missed).
 export interface MetricsChannelListener {
+  names(): Iterable<string>;
   message(text: string): void;
   live(isLive: boolean): void;
 }
 
 // The replica's realtime hub. Every replica subscribes to the Redis channels with its own connection and
 // delivers to its own clients only; publishers never deliver locally, so a sample reaches each client once
-// whichever replica ingested it, without a Socket.IO adapter.
+// whichever replica ingested it, without a Socket.IO adapter. It subscribes only to the metrics its rooms and
+// listeners want, and tells the other replicas' publishers so (DemandBroker).
 @Injectable()
 export class RealtimeHub implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(RealtimeHub.name);
@@ -38,6 +50,11 @@ export class RealtimeHub implements OnModuleInit, OnModuleDestroy {
   private readonly rooms = new Map<string, { selection: MetricSelection; members: number }>();
   private readonly coalescer = new Coalescer();
   private readonly channelListeners: MetricsChannelListener[] = [];
+  private readonly broker: DemandBroker;
+  // Metric channels subscribed now, and the chain that changes them one sync at a time.
+  private metricChannels = new Set<string>();
+  private demandSync: Promise<void> = Promise.resolve();
+  private refreshTimer?: NodeJS.Timeout;
   private subscriber?: Redis;
   private subscribed = false;
   private onFirstSubscription?: () => void;
@@ -47,8 +64,15 @@ export class RealtimeHub implements OnModuleInit, OnModuleDestroy {
   constructor(
     private readonly config: AppConfig,
     private readonly registry: ConnectionRegistry,
+    redis: RedisClient,
   ) {
     this.channels = realtimeChannels(config.redis.keyPrefix);
+    this.broker = new DemandBroker(redis, this.channels, randomUUID(), this.logger);
+  }
+
+  // What every replica wants published: what this replica's ingest relay sends.
+  get publishDemand(): MetricDemand {
+    return this.broker.demand;
   }
 
   async onModuleInit(): Promise<void> {
@@ -68,15 +92,59 @@ export class RealtimeHub implements OnModuleInit, OnModuleDestroy {
       new Promise((resolve) => (timer = setTimeout(resolve, SUBSCRIBE_WAIT_MS))),
     ]);
     clearTimeout(timer);
+    this.refreshTimer = setInterval(() => void this.broker.reconcile(), DEMAND_REFRESH_MS);
+    this.refreshTimer.unref();
   }
 
+  // On every (re)connection: the fixed channels, then every metric channel wanted, announced afresh (replicas may
+  // have dropped this one's demand while it was away), then what the others want.
   private async listen(subscriber: Redis): Promise<void> {
     try {
-      await subscriber.subscribe(this.channels.metrics, this.channels.alerts);
+      await subscriber.subscribe(this.channels.alerts, this.channels.demand);
+      this.metricChannels = new Set();
       this.setSubscribed(subscriber.status === 'ready');
+      await this.syncDemand();
+      await this.broker.reconcile();
     } catch (error) {
       this.logger.warn(`Realtime updates unavailable until Redis answers: ${(error as Error).message}`);
     }
+  }
+
+  // Subscribes to the metric channels this replica's rooms and listeners want now (and leaves the others), and
+  // resolves once every replica has acknowledged new demand: from then on their commits of it reach this replica.
+  syncDemand(): Promise<void> {
+    this.demandSync = this.demandSync
+      .then(() => this.syncOnce())
+      .catch((error: Error) => {
+        this.logger.warn(`Realtime subscriptions not updated: ${error.message}`);
+      });
+    return this.demandSync;
+  }
+
+  private async syncOnce(): Promise<void> {
+    const subscriber = this.subscriber;
+    if (!subscriber || !this.subscribed) return; // listen() syncs everything once Redis is back
+    let all = false;
+    const names = new Set<string>();
+    for (const { selection } of this.rooms.values()) {
+      for (const name of selection.names()) {
+        if (name === null) all = true;
+        else names.add(name);
+      }
+    }
+    for (const listener of this.channelListeners) for (const name of listener.names()) names.add(name);
+    const wanted = demandChannels(all, names, this.channels.metrics);
+    const added = [...wanted].filter((channel) => !this.metricChannels.has(channel));
+    const removed = [...this.metricChannels].filter((channel) => !wanted.has(channel));
+    if (removed.length > 0) await subscriber.unsubscribe(...removed);
+    if (added.length > 0) await subscriber.subscribe(...added);
+    this.metricChannels = wanted;
+    if (added.length === 0) return;
+    const prefix = `${this.channels.metrics}:`;
+    await this.broker.announce(
+      all,
+      added.filter((channel) => channel.startsWith(prefix)).map((channel) => channel.slice(prefix.length)),
+    );
   }
 
   private setSubscribed(subscribed: boolean): void {
@@ -94,6 +162,7 @@ export class RealtimeHub implements OnModuleInit, OnModuleDestroy {
 
   onModuleDestroy(): void {
     clearTimeout(this.flushTimer);
+    clearInterval(this.refreshTimer);
     this.setSubscribed(false);
     // Nothing to flush on a subscriber connection, and QUIT would wait for a Redis that may be down.
     this.subscriber?.disconnect();
@@ -114,14 +183,18 @@ export class RealtimeHub implements OnModuleInit, OnModuleDestroy {
   close(id: string): void {
     const entry = this.registry.remove(id);
     if (entry) this.leaveMetricsRoom(entry);
+    if (entry?.selection.key) void this.syncDemand();
   }
 
-  subscribe(id: string, request: SubscriptionRequest): void {
+  // Both resolve once the change is in effect across replicas (see syncDemand), for the transports to confirm.
+  subscribe(id: string, request: SubscriptionRequest): Promise<void> {
     this.update(id, request, (entry) => entry.selection.add(request), true);
+    return this.syncDemand();
   }
 
-  unsubscribe(id: string, request: SubscriptionRequest): void {
+  unsubscribe(id: string, request: SubscriptionRequest): Promise<void> {
     this.update(id, request, (entry) => entry.selection.remove(request), false);
+    return this.syncDemand();
   }
 
   private update(
@@ -158,9 +231,11 @@ export class RealtimeHub implements OnModuleInit, OnModuleDestroy {
   }
 
   private onMessage(channel: string, text: string): void {
-    if (channel === this.channels.metrics) for (const listener of this.channelListeners) listener.message(text);
-    // Every replica receives every committed ingest request: without a metrics subscriber here, skip the parse.
-    if (channel === this.channels.metrics && this.rooms.size === 0) return;
+    if (channel === this.channels.demand) return this.broker.onMessage(text);
+    const metrics = channel !== this.channels.alerts;
+    if (metrics) for (const listener of this.channelListeners) listener.message(text);
+    // A channel wanted by a listener only (no room of this replica watches it): skip the parse.
+    if (metrics && this.rooms.size === 0) return;
     let payload: unknown;
     try {
       payload = JSON.parse(text);
@@ -171,7 +246,7 @@ export class RealtimeHub implements OnModuleInit, OnModuleDestroy {
     if (channel === this.channels.alerts && isPlainObject(payload)) {
       this.dropSlowConsumers();
       for (const sink of this.sinks) sink.broadcast(ALERTS_ROOM, 'alert', payload as unknown as AlertEvent);
-    } else if (channel === this.channels.metrics && isPlainObject(payload) && Array.isArray(payload.metrics)) {
+    } else if (metrics && isPlainObject(payload) && Array.isArray(payload.metrics)) {
       if (this.rooms.size === 0) return;
       this.coalescer.add(payload.metrics as MetricUpdate[]);
       this.scheduleFlush();

@@ -2,10 +2,10 @@ import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/com
 import { LatestCache, type LatestUpdate } from '@rtpm/metrics';
 import { RealtimeHub } from '@rtpm/realtime';
 
-// Feeds the latest-value cache with the samples every replica commits: the realtime channel already carries
-// each committed ingest request (IngestRelay publishes it), and the replica's realtime hub reads it once for
-// both. The cache serves only while that subscription is confirmed; a dropped connection empties it (see
-// LatestCache).
+// Feeds the latest-value cache with the samples every replica commits: the realtime channels carry the committed
+// samples of the metrics some replica wants (IngestRelay publishes them), the cache's metrics are among what this
+// replica wants, and its realtime hub reads the channels once for both. The cache serves only while that
+// subscription is confirmed; a dropped connection empties it (see LatestCache).
 @Injectable()
 export class LatestCacheFeed implements OnModuleInit, OnModuleDestroy {
   constructor(
@@ -14,7 +14,9 @@ export class LatestCacheFeed implements OnModuleInit, OnModuleDestroy {
   ) {}
 
   onModuleInit(): void {
+    this.cache.onDemandChange(() => this.hub.syncDemand());
     this.hub.addMetricsListener({
+      names: () => this.cache.names(),
       message: (text) => {
         if (this.cache.mayConcern(text)) this.cache.apply(updatesOf(text));
       },

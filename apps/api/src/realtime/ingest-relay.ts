@@ -1,11 +1,12 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { IngestEvents, type SampleInput } from '@rtpm/metrics';
-import { RealtimePublisher, type MetricUpdate } from '@rtpm/realtime';
+import { RealtimeHub, RealtimePublisher, type MetricUpdate } from '@rtpm/realtime';
 
 const WARN_EVERY_MS = 60_000;
 
-// Publishes every committed ingest (one Redis message per request) to the realtime channel. Fire and forget:
-// a Redis outage must not fail or slow ingestion, whose samples are already committed.
+// Publishes the committed samples of every ingest request that some replica wants (a dashboard watches the metric,
+// or a latest-value cache holds it; see MetricDemand) to the realtime channels. Fire and forget: a Redis outage
+// must not fail or slow ingestion, whose samples are already committed.
 @Injectable()
 export class IngestRelay implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(IngestRelay.name);
@@ -15,6 +16,7 @@ export class IngestRelay implements OnModuleInit, OnModuleDestroy {
   constructor(
     private readonly events: IngestEvents,
     private readonly publisher: RealtimePublisher,
+    private readonly hub: RealtimeHub,
   ) {}
 
   onModuleInit(): void {
@@ -26,7 +28,11 @@ export class IngestRelay implements OnModuleInit, OnModuleDestroy {
   }
 
   private relay(samples: readonly SampleInput[]): void {
-    this.publisher.publishMetrics(toMetricUpdates(samples)).catch((error: Error) => {
+    const demand = this.hub.publishDemand;
+    if (demand.empty) return;
+    const wanted = demand.all ? samples : samples.filter((sample) => demand.wants(sample.name));
+    if (wanted.length === 0) return;
+    this.publisher.publishMetrics(toMetricUpdates(wanted), demand).catch((error: Error) => {
       if (Date.now() - this.lastWarningMs < WARN_EVERY_MS) return;
       this.lastWarningMs = Date.now();
       this.logger.warn(`Realtime updates are not being published: ${error.message}`);

@@ -128,9 +128,10 @@ export class MetricsWebSocketServer implements OnApplicationBootstrap, BeforeApp
       : parseClientMessage(data.toString());
     if (!parsed.ok) return send(ws, 'error', { message: parsed.message });
     const { type, request } = parsed.value;
-    if (type === 'subscribe') this.hub.subscribe(client.id, request);
-    else this.hub.unsubscribe(client.id, request);
-    send(ws, type === 'subscribe' ? 'subscribed' : 'unsubscribed', request);
+    // Confirmed once the change is in effect on every replica: updates committed after `subscribed` arrive.
+    const done =
+      type === 'subscribe' ? this.hub.subscribe(client.id, request) : this.hub.unsubscribe(client.id, request);
+    void done.then(() => send(ws, type === 'subscribe' ? 'subscribed' : 'unsubscribed', request));
   }
 
   private join(ws: WebSocket, client: Client, room: string): void {

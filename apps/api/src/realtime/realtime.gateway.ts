@@ -52,19 +52,20 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayDisconnect {
   }
 
   @SubscribeMessage('subscribe')
-  subscribe(@ConnectedSocket() socket: Socket, @MessageBody() data: unknown): WsResponse {
+  subscribe(@ConnectedSocket() socket: Socket, @MessageBody() data: unknown): Promise<WsResponse> {
     return this.handle('subscribe', socket, data);
   }
 
   @SubscribeMessage('unsubscribe')
-  unsubscribe(@ConnectedSocket() socket: Socket, @MessageBody() data: unknown): WsResponse {
+  unsubscribe(@ConnectedSocket() socket: Socket, @MessageBody() data: unknown): Promise<WsResponse> {
     return this.handle('unsubscribe', socket, data);
   }
 
-  private handle(type: 'subscribe' | 'unsubscribe', socket: Socket, data: unknown): WsResponse {
+  // Confirmed once the change is in effect on every replica: updates committed after `subscribed` arrive.
+  private async handle(type: 'subscribe' | 'unsubscribe', socket: Socket, data: unknown): Promise<WsResponse> {
     const request = parseSubscriptionRequest(data);
     if (!request.ok) return { event: 'error', data: { message: `${type}: ${request.message}` } };
-    this.hub[type](socket.id, request.value);
+    await this.hub[type](socket.id, request.value);
     return { event: `${type}d`, data: request.value };
   }
 

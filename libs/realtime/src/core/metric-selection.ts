@@ -29,6 +29,11 @@ export class MetricSelection {
     return this.selectors.length === 0;
   }
 
+  // The metric names watched; null stands for every name.
+  names(): Iterable<string | null> {
+    return this.byName.keys();
+  }
+
   // subscribe: adds a selector per named metric (or one for every metric), all with the request's labels.
   add(request: SubscriptionRequest): MetricSelection {
     const labels = Object.entries(request.labels ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
