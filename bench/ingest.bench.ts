@@ -16,6 +16,8 @@ const SERIES = envInt('BENCH_SERIES', 2_000);
 const BATCH_SIZE = envInt('BENCH_BATCH_SIZE', 1_000);
 const CONCURRENCY = envInt('BENCH_CONCURRENCY', 8);
 const COPY_STREAMS = envInt('BENCH_COPY_STREAMS', 1);
+// API processes sharing the load, as replicas behind a load balancer: each client connection stays with one.
+const API_PROCESSES = envInt('BENCH_API_PROCESSES', 1);
 const STEP_MS = 10_000;
 
 interface Sample {
@@ -55,10 +57,15 @@ function chunks<T>(items: T[], size: number): T[][] {
   return out;
 }
 
-async function runConcurrently<T>(jobs: T[], concurrency: number, run: (job: T) => Promise<void>): Promise<void> {
+// `concurrency` workers take the jobs in order; run() is told which worker it runs on.
+async function runConcurrently<T>(
+  jobs: T[],
+  concurrency: number,
+  run: (job: T, worker: number) => Promise<void>,
+): Promise<void> {
   let next = 0;
-  const worker = async () => {
-    while (next < jobs.length) await run(jobs[next++]);
+  const worker = async (_: unknown, index: number) => {
+    while (next < jobs.length) await run(jobs[next++], index);
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
 }
@@ -67,12 +74,12 @@ async function runConcurrently<T>(jobs: T[], concurrency: number, run: (job: T) 
 // wall time in ms and where the CPU went.
 async function phase(
   db: pg.Pool,
-  apiPid: number,
+  apiPids: readonly number[],
   database: string,
   fn: () => Promise<void>,
 ): Promise<{ ms: number; cpu: CpuSplit }> {
   await db.query('CHECKPOINT');
-  const stop = startCpuSplit(apiPid, database);
+  const stop = startCpuSplit(apiPids, database);
   const start = process.hrtime.bigint();
   await fn();
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
@@ -112,7 +119,7 @@ async function expectCount(db: pg.Pool, path: string): Promise<void> {
 async function main(): Promise<void> {
   console.log(
     `bench:ingest — ${SAMPLES.toLocaleString('en-US')} samples over ${SERIES} series; HTTP batches of ${BATCH_SIZE}, ` +
-      `${CONCURRENCY} concurrent clients; COPY with ${COPY_STREAMS} stream(s)`,
+      `${CONCURRENCY} concurrent clients over ${API_PROCESSES} API process(es); COPY with ${COPY_STREAMS} stream(s)`,
   );
   const databaseUrl = await freshDatabase('rtpm_bench');
   const database = new URL(databaseUrl).pathname.slice(1);
@@ -125,11 +132,12 @@ async function main(): Promise<void> {
     // still spends (HTTP framing, socket writes) shows in its CPU line.
     // Ingest needs the writer role; the rate limit per client is lifted, as this measures throughput.
     const apiKey = await seedApiKey(databaseUrl, 'writer');
-    const { baseUrl, child } = await startApi({
-      DATABASE_URL: databaseUrl,
-      RATE_LIMIT_INGEST_PER_MINUTE: String(10_000_000),
-    });
-    const apiPid = child.pid!;
+    const apis = await Promise.all(
+      Array.from({ length: API_PROCESSES }, () =>
+        startApi({ DATABASE_URL: databaseUrl, RATE_LIMIT_INGEST_PER_MINUTE: String(10_000_000) }),
+      ),
+    );
+    const apiPids = apis.map(({ child }) => child.pid!);
     const bodies = chunks(samples, BATCH_SIZE).map((batch) =>
       Buffer.from(
         JSON.stringify({
@@ -144,20 +152,21 @@ async function main(): Promise<void> {
       ),
     );
     const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-    const peakReset = resetPeakMemory(apiPid);
+    const peakReset = apiPids.map(resetPeakMemory).every(Boolean);
     let rssPeakSampled = 0;
     const rssTimer = setInterval(() => {
-      rssPeakSampled = Math.max(rssPeakSampled, residentMemory(apiPid)?.rss ?? 0);
+      for (const pid of apiPids) rssPeakSampled = Math.max(rssPeakSampled, residentMemory(pid)?.rss ?? 0);
     }, 100);
-    const http = await phase(db, apiPid, database, () =>
-      runConcurrently(bodies, CONCURRENCY, async (body) => {
+    const http = await phase(db, apiPids, database, () =>
+      runConcurrently(bodies, CONCURRENCY, async (body, worker) => {
+        const { baseUrl } = apis[worker % apis.length];
         const { status, text } = await post(agent, `${baseUrl}/api/v1/metrics/batch`, body, apiKey);
         if (status !== 201) throw new Error(`batch answered ${status}: ${text}`);
       }),
     );
     agent.destroy();
     clearInterval(rssTimer);
-    const memory = residentMemory(apiPid);
+    const memoryPeak = Math.max(...apiPids.map((pid) => residentMemory(pid)?.peak ?? 0));
     await expectCount(db, 'HTTP');
 
     // The raw paths write the same (series_id, time, value) rows into the same, emptied, table.
@@ -172,7 +181,7 @@ async function main(): Promise<void> {
         rowsChunk.map((s) => `${seriesId(s)}\t${new Date(s.timeMs).toISOString()}\t${s.value}\n`).join(''),
       ),
     );
-    const copy = await phase(db, apiPid, database, () =>
+    const copy = await phase(db, apiPids, database, () =>
       runConcurrently(copyParts, COPY_STREAMS, async (part) => {
         const client = await db.connect();
         try {
@@ -199,7 +208,7 @@ async function main(): Promise<void> {
     });
     const rawStatement = async (sql: string) => {
       await db.query('TRUNCATE metric_samples');
-      const result = await phase(db, apiPid, database, () =>
+      const result = await phase(db, apiPids, database, () =>
         runConcurrently(insertBatches, CONCURRENCY, async (params) => {
           await db.query(sql, params);
         }),
@@ -226,7 +235,8 @@ async function main(): Promise<void> {
       `HTTP / COPY: ${ratio(copy)}; HTTP / raw INSERT: ${ratio(insert)}; HTTP / raw upsert: ${ratio(upsert)}`,
     );
     console.log(
-      `API resident memory during the HTTP phase: peak ${((memory?.peak ?? 0) / MB).toFixed(0)} MB ` +
+      `API resident memory during the HTTP phase${API_PROCESSES > 1 ? ' (largest process)' : ''}: ` +
+        `peak ${(memoryPeak / MB).toFixed(0)} MB ` +
         `(VmHWM ${peakReset ? 'reset when the phase began' : 'since the API started'}), ` +
         `highest sampled VmRSS ${(rssPeakSampled / MB).toFixed(0)} MB`,
     );

@@ -67,11 +67,12 @@ export interface CpuSplit {
   otherSeconds: number;
 }
 
-// Starts counting; the returned function stops and gives each side's CPU seconds over the interval. A process
-// that exits in between loses its share (an undercount, never a negative).
-export function startCpuSplit(apiPid: number, database: string): () => CpuSplit {
+// Starts counting; the returned function stops and gives each side's CPU seconds over the interval (the API's is
+// the sum over its processes). A process that exits in between loses its share (an undercount, never a negative).
+export function startCpuSplit(apiPids: readonly number[], database: string): () => CpuSplit {
   const started = performance.now();
-  const api = cpuSecondsOf(apiPid) ?? 0;
+  const apiCpu = () => apiPids.reduce((sum, pid) => sum + (cpuSecondsOf(pid) ?? 0), 0);
+  const api = apiCpu();
   const pg = postgresCpu(database);
   const client = process.cpuUsage();
   const machine = machineBusySeconds();
@@ -79,7 +80,7 @@ export function startCpuSplit(apiPid: number, database: string): () => CpuSplit 
     let postgresSeconds = 0;
     for (const [pid, seconds] of postgresCpu(database)) postgresSeconds += seconds - (pg.get(pid) ?? 0);
     const clientUsage = process.cpuUsage(client);
-    const apiSeconds = (cpuSecondsOf(apiPid) ?? api) - api;
+    const apiSeconds = Math.max(0, apiCpu() - api);
     const clientSeconds = (clientUsage.user + clientUsage.system) / 1e6;
     return {
       wallSeconds: (performance.now() - started) / 1000,
