@@ -12,7 +12,7 @@ import {
   type VectorOptions,
 } from './sql/promql.sql.js';
 import { seriesMatchSql } from './sql/series-match.sql.js';
-import { parseNumberList } from './sql/sql-params.js';
+import { parseKeyedLists } from './sql/sql-params.js';
 import { bucketQuerySql, type BucketQuery } from './sql/structured.sql.js';
 
 export type { SeriesInfo };
@@ -55,11 +55,10 @@ export class QueryReader {
   ): Promise<StepSeries[]> {
     const { sql, params, labels } = compileVectorQuery(expr, grid, series, options);
     const rows = await this.rows<{ g: string; steps: string; vals: string }>(sql, params);
-    return rows.map((row) => ({
-      labels: labels.get(Number(row.g))!,
-      steps: parseNumberList(row.steps),
-      values: parseNumberList(row.vals),
-    }));
+    return rows.map((row) => {
+      const { keys, values } = parseKeyedLists(row.steps, row.vals);
+      return { labels: labels.get(Number(row.g))!, steps: keys, values };
+    });
   }
 
   async rawSamples(
@@ -70,21 +69,19 @@ export class QueryReader {
   ): Promise<SampleSeries[]> {
     const { sql, params, labels } = compileMatrixQuery(selector, rangeMs, timeMs, series);
     const rows = await this.rows<{ g: string; times: string; vals: string }>(sql, params);
-    return rows.map((row) => ({
-      labels: labels.get(Number(row.g))!,
-      times: parseNumberList(row.times),
-      values: parseNumberList(row.vals),
-    }));
+    return rows.map((row) => {
+      const { keys, values } = parseKeyedLists(row.times, row.vals);
+      return { labels: labels.get(Number(row.g))!, times: keys, values };
+    });
   }
 
   async buckets(query: BucketQuery): Promise<BucketRow[]> {
     const { sql, params } = bucketQuerySql(query);
     const rows = await this.rows<{ g: string; buckets: string; vals: string }>(sql, params);
-    return rows.map((row) => ({
-      group: Number(row.g),
-      bucketsMs: parseNumberList(row.buckets),
-      values: parseNumberList(row.vals),
-    }));
+    return rows.map((row) => {
+      const { keys, values } = parseKeyedLists(row.buckets, row.vals);
+      return { group: Number(row.g), bucketsMs: keys, values };
+    });
   }
 
   private async rows<T>(sql: string, params: unknown[]): Promise<T[]> {
@@ -92,23 +89,20 @@ export class QueryReader {
   }
 }
 
-// All SQL of the read side. A query's statements share one transaction with SET LOCAL statement_timeout, so a
-// runaway query is cancelled by PostgreSQL itself, the connection goes back to the pool clean, and a query pays
-// the transaction's round trips once rather than per statement.
+// All SQL of the read side. A query's statements share one read-only transaction with SET LOCAL statement_timeout,
+// so a runaway query is cancelled by PostgreSQL itself, the connection goes back to the pool clean, and a query
+// pays the transaction's round trip once rather than per statement (BEGIN and the settings in one message, the
+// COMMIT off the response's path: SqlClient.readTransaction).
 @Injectable()
 export class QueryRepository {
   constructor(private readonly sql: SqlClient) {}
 
   async read<T>(timeoutMs: number, fn: (reader: QueryReader) => Promise<T>): Promise<T> {
     try {
-      return await this.sql.transaction(async (client) => {
-        // JIT compilation costs more than it saves on these short analytical statements; the larger work_mem
-        // keeps their hash aggregates in memory; floats print exactly (numberList).
-        await client.query(
-          `SET LOCAL statement_timeout = ${Math.max(1, Math.round(timeoutMs))}; SET LOCAL jit = off; SET LOCAL work_mem = '32MB'; SET LOCAL extra_float_digits = 1`,
-        );
-        return await fn(new QueryReader(client));
-      });
+      // JIT compilation costs more than it saves on these short analytical statements; the larger work_mem
+      // keeps their hash aggregates in memory; floats print exactly (numberList).
+      const setup = `SET LOCAL statement_timeout = ${Math.max(1, Math.round(timeoutMs))}; SET LOCAL jit = off; SET LOCAL work_mem = '32MB'; SET LOCAL extra_float_digits = 1`;
+      return await this.sql.readTransaction(setup, (client) => fn(new QueryReader(client)));
     } catch (error) {
       throw translate(error, timeoutMs);
     }

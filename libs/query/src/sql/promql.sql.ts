@@ -60,7 +60,7 @@ export function compileVectorQuery(
   const ctx: Ctx = { grid, params: new SqlParams(), series, instantValues: options.instantValues };
   const root = relation(expr, ctx);
   return {
-    sql: `SELECT g, ${numberList('i', 'i')} AS steps, ${numberList('v', 'i')} AS vals
+    sql: `SELECT g, ${numberList('i')} AS steps, ${numberList('v')} AS vals
             FROM (${root.sql}) r GROUP BY g`,
     params: ctx.params.values,
     labels: root.labels,
@@ -80,7 +80,7 @@ export function compileMatrixQuery(
     series: new Map([[selector, series]]),
   };
   return {
-    sql: `SELECT r.sid AS g, ${numberList('r.tms', 'r.tms')} AS times, ${numberList('r.value', 'r.tms')} AS vals
+    sql: `SELECT r.sid AS g, ${numberList('r.tms')} AS times, ${numberList('r.value')} AS vals
             FROM (${sampleRows(selector, rangeMs, ctx, false)}) r GROUP BY r.sid`,
     params: ctx.params.values,
     labels: seriesLabels(series, true),

@@ -54,12 +54,12 @@ export interface BucketQuery {
 // The samples in [start, end) bucketed by step, buckets aligned to the epoch (date_bin) and stamped with their
 // start; aggregated per output group (a series, or the series sharing the group_by label values) in one
 // statement. Groups are integers formed in Node: PostgreSQL never groups on jsonb.
-// Rows: per group g, its bucket starts (epoch ms) and values as number lists in time order.
+// Rows: per group g, its bucket starts (epoch ms) and values as number lists (parseKeyedLists).
 export function bucketQuerySql(q: BucketQuery): { sql: string; params: unknown[] } {
   const resolution = rollupResolution(q);
   const { sql, params } = resolution ? rollupBucketSql(q, resolution) : rawBucketSql(q);
   return {
-    sql: `SELECT b.g, ${numberList('b.bucket_ms', 'b.bucket_ms')} AS buckets, ${numberList('b.value', 'b.bucket_ms')} AS vals
+    sql: `SELECT b.g, ${numberList('b.bucket_ms')} AS buckets, ${numberList('b.value')} AS vals
             FROM (${sql}) b GROUP BY b.g ORDER BY b.g`,
     params,
   };

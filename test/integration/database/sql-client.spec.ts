@@ -1,0 +1,64 @@
+import { dataSourceOptions, SqlClient } from '@rtpm/database';
+import { DataSource } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testConfig } from '../../support/test-config.js';
+
+// SqlClient.readTransaction on a pool of one connection: a client that did not go back to the pool, or went back
+// with its transaction or settings still open, shows in the next statement.
+describe(SqlClient.name, () => {
+  let dataSource: DataSource;
+  let sut: SqlClient;
+  let sessionTimeout: string;
+
+  beforeAll(async () => {
+    dataSource = await new DataSource(dataSourceOptions(testConfig(), { poolSize: 1 })).initialize();
+    sut = new SqlClient(dataSource);
+    sessionTimeout = await setting('statement_timeout');
+  });
+
+  afterAll(async () => {
+    await dataSource.destroy();
+  });
+
+  const setting = async (name: string) =>
+    (await sut.query<{ value: string }>(`SELECT current_setting($1) AS value`, [name]))[0].value;
+
+  it('runs the setup and the statements in one read-only transaction, then hands the connection back clean', async () => {
+    const inside = await sut.readTransaction(`SET LOCAL statement_timeout = 1234; SET LOCAL work_mem = '7MB'`, (c) =>
+      c
+        .query<{ timeout: string; mem: string; ro: string; tx: boolean }>(
+          `SELECT current_setting('statement_timeout') AS timeout, current_setting('work_mem') AS mem,
+                  current_setting('transaction_read_only') AS ro, now() = statement_timestamp() AS tx`,
+        )
+        .then((result) => result.rows[0]),
+    );
+    expect(inside).toEqual({ timeout: '1234ms', mem: '7MB', ro: 'on', tx: false });
+    expect(await setting('statement_timeout')).toBe(sessionTimeout);
+    expect(await setting('work_mem')).not.toBe('7MB');
+    expect(await setting('transaction_read_only')).toBe('off');
+  });
+
+  it('rolls back and hands the connection back when a statement fails', async () => {
+    await expect(
+      sut.readTransaction('SET LOCAL statement_timeout = 50', (c) => c.query('CREATE TEMP TABLE t (a int)')),
+    ).rejects.toMatchObject({ code: '25006' }); // read-only transaction
+    await expect(
+      sut.readTransaction('SET LOCAL statement_timeout = 50', (c) => c.query('SELECT pg_sleep(1)')),
+    ).rejects.toMatchObject({ code: '57014' }); // statement timeout
+    expect(await setting('statement_timeout')).toBe(sessionTimeout);
+    expect(await setting('transaction_read_only')).toBe('off');
+  });
+
+  it('returns every connection to the pool, one after the other and all at once', async () => {
+    for (let i = 0; i < 20; i++) {
+      expect(await sut.readTransaction('', (c) => c.query(`SELECT ${i} AS i`).then((r) => r.rows[0].i))).toBe(i);
+    }
+    const all = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        sut.readTransaction('', (c) => c.query(`SELECT ${i} AS i`).then((r) => r.rows[0].i)),
+      ),
+    );
+    expect(all).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    expect(await setting('transaction_read_only')).toBe('off');
+  });
+});
