@@ -22,6 +22,11 @@ return {n, ttl}`;
 // Redis must be connected and answer quickly, or the request goes through: a limiter outage is logged, never a 500.
 const REDIS_TIMEOUT_MS = 250;
 
+// The script as an ioredis command: sent by its SHA (EVALSHA), the text only after a NOSCRIPT.
+interface RateLimitRedis {
+  rtpmRateLimitConsume(key: string, windowMs: string): Promise<number[]>;
+}
+
 @Injectable()
 export class RateLimiter {
   private readonly log = new Logger(RateLimiter.name);
@@ -30,14 +35,17 @@ export class RateLimiter {
   constructor(
     private readonly redis: RedisClient,
     private readonly config: AppConfig,
-  ) {}
+  ) {
+    redis.defineCommand('rtpmRateLimitConsume', { numberOfKeys: 1, lua: CONSUME });
+  }
 
   key(...parts: string[]): string {
     return `${this.config.redis.keyPrefix}ratelimit:${parts.join(':')}`;
   }
 
   async consume(key: string, limit: number, windowMs: number): Promise<RateLimitDecision> {
-    const reply = await this.withTimeout(() => this.redis.eval(CONSUME, 1, key, String(windowMs)) as Promise<number[]>);
+    const redis = this.redis as unknown as RateLimitRedis;
+    const reply = await this.withTimeout(() => redis.rtpmRateLimitConsume(key, String(windowMs)));
     if (!reply) return { allowed: true, limit, remaining: limit, resetSeconds: Math.ceil(windowMs / 1000) };
     const [count, ttl] = reply.map(Number);
     return {

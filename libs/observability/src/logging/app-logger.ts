@@ -38,7 +38,10 @@ export function createAppLogger(config: AppConfig, service: string, options: Log
           timestampKey: 'timestamp',
           ignore: 'service',
         })
-      : destination;
+      : // Buffered stdout: lines go out in writes of 4 KiB or every 250 ms, whichever comes first, instead of one
+        // blocking write(2) per line (about 4% of the API's CPU with small ingest batches). pino flushes what is
+        // left when the process exits; a SIGKILL can lose the last 250 ms of lines.
+        (destination ?? pino.destination({ dest: 1, sync: false, minLength: 4096, periodicFlush: 250 }));
   return pino(
     {
       level,
