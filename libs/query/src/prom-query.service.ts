@@ -3,6 +3,7 @@ import { AppConfig } from '@rtpm/config';
 import { LatestCache, type LatestRow } from '@rtpm/metrics';
 import { parse, PromqlError, valueType, type Expr, type VectorSelector } from '@rtpm/promql';
 import { promSuccessJson } from './core/json-out.js';
+import { lookbackValues } from './core/lookback.js';
 import { promPair, sortByLabels } from './core/prom-format.js';
 import { LOOKBACK_MS, parseInstantParams, parseRangeParams, type RawParams } from './core/prom-params.js';
 import { evalScalar } from './core/scalar.js';
@@ -113,8 +114,20 @@ export class PromQueryService {
       // A bare selector answered by the latest-value cache needs no further SQL.
       const bare = unwrap(expr);
       const known = bare.kind === 'vector_selector' ? instantValues.get(bare) : undefined;
-      const series = known
-        ? known.ids.map((id, k) => ({ labels: known.labels[k], steps: [0], values: [known.values[k]] }))
+      if (known) {
+        return sortByLabels(
+          known.ids.map((id, k) => ({ labels: known.labels[k], steps: [0], values: [known.values[k]] })),
+        );
+      }
+      // A bare selector on a grid of whole minutes: its samples, and each step's value picked here (in the
+      // selector's time: evaluation times moved back by its offset).
+      const samples =
+        bare.kind === 'vector_selector' ? await reader.selectorSamples(bare, grid, ids.get(bare)!) : undefined;
+      const own = { ...grid, startMs: grid.startMs - (bare.kind === 'vector_selector' ? bare.offsetMs : 0) };
+      const series = samples
+        ? samples
+            .map((s) => ({ labels: s.labels, ...lookbackValues(s.times, s.values, own, LOOKBACK_MS) }))
+            .filter((s) => s.steps.length > 0)
         : mergeByLabels(await reader.evaluateVector(expr, grid, ids, { instantValues }));
       return sortByLabels(series);
     });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { isTransientDatabaseError, SqlClient } from '@rtpm/database';
 import type { PoolClient } from 'pg';
@@ -6,7 +7,9 @@ import { QueryError } from './query.errors.js';
 import type { Labels } from './query.types.js';
 import {
   compileMatrixQuery,
+  compileSelectorSamplesQuery,
   compileVectorQuery,
+  type CompiledQuery,
   type EvalGrid,
   type SeriesInfo,
   type VectorOptions,
@@ -67,7 +70,10 @@ export class QueryReader {
     timeMs: number,
     series: SeriesInfo[],
   ): Promise<SampleSeries[]> {
-    const { sql, params, labels } = compileMatrixQuery(selector, rangeMs, timeMs, series);
+    return this.sampleSeries(compileMatrixQuery(selector, rangeMs, timeMs, series));
+  }
+
+  private async sampleSeries({ sql, params, labels }: CompiledQuery): Promise<SampleSeries[]> {
     const rows = await this.rows<{ g: string; times: string; vals: string }>(sql, params);
     return rows.map((row) => {
       const { keys, values } = parseKeyedLists(row.times, row.vals);
@@ -75,18 +81,37 @@ export class QueryReader {
     });
   }
 
+  // A bare selector's candidate samples per series over a grid (compileSelectorSamplesQuery); undefined when the
+  // selector and grid are not of the kind it serves.
+  async selectorSamples(
+    selector: VectorSelector,
+    grid: EvalGrid,
+    series: SeriesInfo[],
+  ): Promise<SampleSeries[] | undefined> {
+    const compiled = compileSelectorSamplesQuery(selector, grid, series);
+    if (!compiled) return undefined;
+    return this.sampleSeries(compiled);
+  }
+
   async buckets(query: BucketQuery): Promise<BucketRow[]> {
-    const { sql, params } = bucketQuerySql(query);
-    const rows = await this.rows<{ g: string; buckets: string; vals: string }>(sql, params);
+    const { sql, params, prepare } = bucketQuerySql(query);
+    const rows = await this.rows<{ g: string; buckets: string; vals: string }>(sql, params, prepare);
     return rows.map((row) => {
       const { keys, values } = parseKeyedLists(row.buckets, row.vals);
       return { group: Number(row.g), bucketsMs: keys, values };
     });
   }
 
-  private async rows<T>(sql: string, params: unknown[]): Promise<T[]> {
-    return (await this.client.query(sql, params)).rows as T[];
+  // prepare: a named statement, parsed and planned once per connection (node-postgres keeps the names it has
+  // prepared on each connection); the name is derived from the text, so equal texts share one statement.
+  private async rows<T>(sql: string, params: unknown[], prepare = false): Promise<T[]> {
+    const config = prepare ? { name: statementName(sql), text: sql, values: params } : { text: sql, values: params };
+    return (await this.client.query(config)).rows as T[];
   }
+}
+
+function statementName(sql: string): string {
+  return `rtpm_q_${createHash('sha256').update(sql).digest('base64url').slice(0, 32)}`;
 }
 
 // All SQL of the read side. A query's statements share one read-only transaction with SET LOCAL statement_timeout,

@@ -18,6 +18,9 @@ export interface RollupReadSpec {
   // stats only: raw samples grouped per minute, so that every minute of a series is one row (a reader of one-minute
   // steps then aggregates nothing); otherwise each raw sample is a row of its own (count 1), which costs less.
   rawMinutes?: boolean;
+  // Turns a value into a bind parameter placeholder: times then go in as parameters rather than literals, so that
+  // the statement's text is the same for every range and can be prepared once per connection.
+  bind?: (value: unknown) => string;
 }
 
 export interface RollupReadSql {
@@ -38,13 +41,15 @@ export interface RollupReadSql {
 export function rollupReadSql(spec: RollupReadSpec): RollupReadSql {
   if (spec.shape === 'samples' && spec.resolution !== '1m') throw new Error('samples are read from 1m rollups');
   const hourly = spec.resolution === '1h';
+  const literal = spec.bind ? (ms: number) => `${spec.bind!(isoTime(ms))}::timestamptz` : timeLiteral;
   const from = literal(spec.fromMs);
   const to = literal(spec.toMs);
   // Whole minutes [mLo, mHi) and whole hours [hLo, hHi) that are rolled; both empty when the range has none.
   const mLo = literal(bucketCeil(spec.fromMs, '1m'));
   const mHi = `greatest(${mLo}, least(${literal(bucketStart(spec.toMs, '1m'))}, (SELECT m1 FROM rw)))`;
-  const hLo = literal(bucketCeil(spec.fromMs, '1h'));
-  const hHi = `greatest(${hLo}, least(${literal(bucketStart(spec.toMs, '1h'))}, (SELECT h1 FROM rw)))`;
+  // (Only formed when read: an unused bind parameter would have no type.)
+  const hLo = hourly ? literal(bucketCeil(spec.fromMs, '1h')) : '';
+  const hHi = hourly ? `greatest(${hLo}, least(${literal(bucketStart(spec.toMs, '1h'))}, (SELECT h1 FROM rw)))` : '';
 
   const ctes = [
     `rw AS (
@@ -64,8 +69,9 @@ export function rollupReadSql(spec: RollupReadSpec): RollupReadSql {
 
   const rows = (sid: string): string => {
     const minutes = (range: string, driver?: string) => minuteRows(spec.shape, sid, range, driver);
-    // Every raw part also carries [from, to) as constants: the planner then only plans the partitions of
-    // metric_samples the range touches (the watermark is known at run time only).
+    // Every raw part also carries [from, to) as constants (or parameters): the planner then only plans (or the
+    // executor only opens) the partitions of metric_samples the range touches (the watermark is known at run time
+    // only).
     const raw = (range: string, driver?: string) =>
       rawRows(spec, sid, `${range} AND m.time >= ${from} AND m.time < ${to}`, driver);
     const parts: string[] = [];
@@ -123,7 +129,10 @@ function rawRows(spec: RollupReadSpec, sid: string, range: string, driver?: stri
 }
 
 // A timestamptz literal from epoch ms, clamped to what PostgreSQL's text input and RTPM's storage can hold.
-function literal(ms: number): string {
-  const clamped = Math.min(Math.max(ms, 0), 253_402_300_799_999);
-  return `'${new Date(clamped).toISOString()}'::timestamptz`;
+function timeLiteral(ms: number): string {
+  return `'${isoTime(ms)}'::timestamptz`;
+}
+
+function isoTime(ms: number): string {
+  return new Date(Math.min(Math.max(ms, 0), 253_402_300_799_999)).toISOString();
 }

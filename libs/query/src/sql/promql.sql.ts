@@ -87,6 +87,26 @@ export function compileMatrixQuery(
   };
 }
 
+// A bare instant selector over many steps shorter than the lookback, on a grid of whole minutes: each series'
+// candidate samples (see minuteAligned), from which Node picks every step's value (lookbackValues). They are about
+// as many rows as the answer has points, so the window function and the row per step of compileVectorQuery's
+// path are not needed. undefined when the selector and grid are not of that kind.
+export function compileSelectorSamplesQuery(
+  vs: VectorSelector,
+  grid: EvalGrid,
+  series: SeriesInfo[],
+): CompiledQuery | undefined {
+  const ctx: Ctx = { grid, params: new SqlParams(), series: new Map([[vs, series]]) };
+  if (!minuteAligned(vs, ctx) || grid.stepMs >= LOOKBACK_MS) return undefined;
+  const rows = rollupSampleRows(vs, ctx, (rows) => `SELECT ${tms('m.time')} AS tms, m.value FROM (${rows}) m`);
+  return {
+    sql: `SELECT r.sid AS g, ${numberList('r.tms')} AS times, ${numberList('r.value')} AS vals
+            FROM (${rows}) r GROUP BY r.sid`,
+    params: ctx.params.values,
+    labels: seriesLabels(series, true),
+  };
+}
+
 // instantValues: for a one-step evaluation, the value of each series of a selector at the evaluation time, known
 // beforehand (the latest-value cache); series without one have no sample in the lookback window.
 export interface VectorOptions {

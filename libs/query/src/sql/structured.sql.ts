@@ -55,13 +55,16 @@ export interface BucketQuery {
 // start; aggregated per output group (a series, or the series sharing the group_by label values) in one
 // statement. Groups are integers formed in Node: PostgreSQL never groups on jsonb.
 // Rows: per group g, its bucket starts (epoch ms) and values as number lists (parseKeyedLists).
-export function bucketQuerySql(q: BucketQuery): { sql: string; params: unknown[] } {
+// `prepare`: the text holds no value of the query (ranges, step and series are parameters) and its plan does not
+// depend on them, so it can be a prepared statement: parsed and planned once per connection, not per request.
+export function bucketQuerySql(q: BucketQuery): { sql: string; params: unknown[]; prepare: boolean } {
   const resolution = rollupResolution(q);
   const { sql, params } = resolution ? rollupBucketSql(q, resolution) : rawBucketSql(q);
   return {
     sql: `SELECT b.g, ${numberList('b.bucket_ms')} AS buckets, ${numberList('b.value')} AS vals
-            FROM (${sql}) b GROUP BY b.g ORDER BY b.g`,
+            FROM (${sql}) b GROUP BY b.g`,
     params,
+    prepare: resolution !== undefined,
   };
 }
 
@@ -76,12 +79,21 @@ function rollupResolution(q: BucketQuery): Resolution | undefined {
 }
 
 // One index-only scan per series over its rollup rows (the primary keys include the statistics), plus raw
-// samples for the not-yet-rolled tail, dirty minutes and partial minutes at the ends of the range.
+// samples for the not-yet-rolled tail, dirty minutes and partial minutes at the ends of the range. The plan is
+// the same whatever the range and the series (a nested loop of index scans per series, partitions of raw samples
+// pruned when the executor starts), which is what lets PostgreSQL's generic plan of the prepared statement serve.
 function rollupBucketSql(q: BucketQuery, resolution: Resolution): { sql: string; params: unknown[] } {
   const params = new SqlParams();
   // Steps of one minute over groups of one series: with raw samples grouped per minute, every part is a whole step.
   const onePart = q.stepMs === 60_000 && new Set(q.series.map((s) => s.group)).size === q.series.length;
-  const read = rollupReadSql({ fromMs: q.startMs, toMs: q.endMs, resolution, shape: 'stats', rawMinutes: onePart });
+  const read = rollupReadSql({
+    fromMs: q.startMs,
+    toMs: q.endMs,
+    resolution,
+    shape: 'stats',
+    rawMinutes: onePart,
+    bind: (value) => params.add(value),
+  });
   const series = `unnest(${params.add(q.series.map((s) => s.id))}::int8[], ${params.add(q.series.map((s) => s.group))}::int8[])
                   AS u(sid, g) CROSS JOIN LATERAL (${read.rows('u.sid')}) p`;
   if (onePart) {
@@ -91,7 +103,7 @@ function rollupBucketSql(q: BucketQuery, resolution: Resolution): { sql: string;
         FROM ${series}`;
     return { sql, params: params.values };
   }
-  const bucket = `date_bin('${q.stepMs} milliseconds'::interval, p.sub, timestamptz 'epoch')`;
+  const bucket = `date_bin(${params.add(`${q.stepMs} milliseconds`)}::interval, p.sub, timestamptz 'epoch')`;
   const sql = `
     WITH ${read.ctes}
     SELECT u.g, (extract(epoch FROM ${bucket}) * 1000)::int8 AS bucket_ms,
