@@ -73,8 +73,8 @@ export class QueryReader {
     return this.sampleSeries(compileMatrixQuery(selector, rangeMs, timeMs, series));
   }
 
-  private async sampleSeries({ sql, params, labels }: CompiledQuery): Promise<SampleSeries[]> {
-    const rows = await this.rows<{ g: string; times: string; vals: string }>(sql, params);
+  private async sampleSeries({ sql, params, labels, prepare }: CompiledQuery): Promise<SampleSeries[]> {
+    const rows = await this.rows<{ g: string; times: string; vals: string }>(sql, params, prepare);
     return rows.map((row) => {
       const { keys, values } = parseKeyedLists(row.times, row.vals);
       return { labels: labels.get(Number(row.g))!, times: keys, values };

@@ -13,7 +13,7 @@ import { QueryError } from '../query.errors.js';
 import type { Labels } from '../query.types.js';
 import { arithmetic, comparison, isComparison } from './operators.sql.js';
 import { rangeFunctionValueSql } from './range-functions.sql.js';
-import { floatLiteral, numberList, SqlParams, timestampLiteral } from './sql-params.js';
+import { floatLiteral, numberList, SqlParams, timestampLiteral, timestampText } from './sql-params.js';
 
 // Evaluation timestamps t_i = startMs + i * stepMs for i in [0, steps).
 export interface EvalGrid {
@@ -41,6 +41,8 @@ export interface CompiledQuery {
   sql: string;
   params: unknown[];
   labels: Map<number, Labels>;
+  // The text holds no value of the query and its plan does not depend on them: run it as a prepared statement.
+  prepare?: boolean;
 }
 
 // Compiles a vector-valued PromQL expression into one SQL statement returning, per output series g, the step
@@ -98,12 +100,19 @@ export function compileSelectorSamplesQuery(
 ): CompiledQuery | undefined {
   const ctx: Ctx = { grid, params: new SqlParams(), series: new Map([[vs, series]]) };
   if (!minuteAligned(vs, ctx) || grid.stepMs >= LOOKBACK_MS) return undefined;
-  const rows = rollupSampleRows(vs, ctx, (rows) => `SELECT ${tms('m.time')} AS tms, m.value FROM (${rows}) m`);
+  // Its plan does not depend on the range or the series (index scans per series): a prepared statement.
+  const rows = rollupSampleRows(
+    vs,
+    ctx,
+    (rows) => `SELECT ${tms('m.time')} AS tms, m.value FROM (${rows}) m`,
+    (value) => ctx.params.add(value),
+  );
   return {
     sql: `SELECT r.sid AS g, ${numberList('r.tms')} AS times, ${numberList('r.value')} AS vals
             FROM (${rows}) r GROUP BY r.sid`,
     params: ctx.params.values,
     labels: seriesLabels(series, true),
+    prepare: true,
   };
 }
 
@@ -335,13 +344,20 @@ function minuteAligned(vs: VectorSelector, ctx: Ctx): boolean {
 
 // Per series of the selector, `perSeries` over the rollups' rows for its evaluation span (t_0 - 5m, t_last]
 // (aliased `m`), its columns prefixed with the series id `sid`.
-function rollupSampleRows(vs: VectorSelector, ctx: Ctx, perSeries: (rows: string) => string): string {
+// bind: the times go in as parameters (see RollupReadSpec.bind).
+function rollupSampleRows(
+  vs: VectorSelector,
+  ctx: Ctx,
+  perSeries: (rows: string) => string,
+  bind?: (value: unknown) => string,
+): string {
   const ids = ctx.params.add((ctx.series.get(vs) ?? []).map((series) => series.id));
   const start = ctx.grid.startMs - vs.offsetMs;
   const end = start + (ctx.grid.steps - 1) * ctx.grid.stepMs;
-  const read = rollupReadSql({ fromMs: start - LOOKBACK_MS, toMs: end + 1, resolution: '1m', shape: 'samples' });
+  const read = rollupReadSql({ fromMs: start - LOOKBACK_MS, toMs: end + 1, resolution: '1m', shape: 'samples', bind });
+  const time = (ms: number) => (bind ? `${bind(timestampText(ms))}::timestamptz` : timestampLiteral(ms));
   const inRange = `SELECT * FROM (${read.rows('u.sid')}) p
-                    WHERE p.time > ${timestampLiteral(start - LOOKBACK_MS)} AND p.time <= ${timestampLiteral(end)}`;
+                    WHERE p.time > ${time(start - LOOKBACK_MS)} AND p.time <= ${time(end)}`;
   return `WITH ${read.ctes}
           SELECT u.sid, x.* FROM unnest(${ids}::int8[]) AS u(sid) CROSS JOIN LATERAL (${perSeries(inRange)}) x`;
 }

@@ -23,8 +23,12 @@ export function textLiteral(value: string): string {
 
 // A timestamptz from epoch ms, clamped to what PostgreSQL's text input and our storage can hold.
 export function timestampLiteral(ms: number): string {
-  const clamped = Math.min(Math.max(ms, 0), 253_402_300_799_999);
-  return `'${new Date(clamped).toISOString()}'::timestamptz`;
+  return `'${timestampText(ms)}'::timestamptz`;
+}
+
+// The same as text, for a bind parameter.
+export function timestampText(ms: number): string {
+  return new Date(Math.min(Math.max(ms, 0), 253_402_300_799_999)).toISOString();
 }
 
 // A column's values of a group as one comma-separated text (parse with parseKeyedLists). One row per series instead
