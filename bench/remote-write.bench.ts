@@ -1,11 +1,12 @@
 import pg from 'pg';
 import { compress } from 'snappyjs';
 import { WriteRequestType } from '@rtpm/ingest-protocols';
-import { cleanup, envInt, freshDatabase, rate, startApi } from './support.js';
+import { cleanup, envInt, freshDatabase, rate, seedApiKey, startApi } from './support.js';
 
 // npm run bench:remote-write — the same samples into two fresh databases, once as JSON batches
 // (POST /api/v1/metrics/batch) and once as Prometheus remote write 1.0 (POST /api/v1/write), and prints both rates.
-// Bodies are encoded before the clock starts: the client's work is not the server's.
+// Bodies are encoded before the clock starts: the client's work is not the server's. Requests carry a writer API key
+// (authentication is on, as in production); the ingest rate limit per client is lifted, as this measures throughput.
 const SAMPLES = envInt('BENCH_SAMPLES', 200_000);
 const SERIES = envInt('BENCH_SERIES', 2_000);
 const BATCH_SIZE = envInt('BENCH_BATCH_SIZE', 2_000); // Prometheus' default max_samples_per_send
@@ -27,14 +28,18 @@ function batches(): { series: number; timeMs: number; value: number }[][] {
   return out;
 }
 
-async function post(url: string, bodies: { body: string | Uint8Array; headers: Record<string, string> }[]) {
+async function post(
+  url: string,
+  bodies: { body: string | Uint8Array; headers: Record<string, string> }[],
+  apiKey: string,
+) {
   let next = 0;
   const start = process.hrtime.bigint();
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
       while (next < bodies.length) {
         const { body, headers } = bodies[next++];
-        const response = await fetch(url, { method: 'POST', headers, body });
+        const response = await fetch(url, { method: 'POST', headers: { ...headers, 'x-api-key': apiKey }, body });
         if (!response.ok) throw new Error(`${url}: ${response.status} ${await response.text()}`);
       }
     }),
@@ -91,8 +96,9 @@ async function main(): Promise<void> {
     ['remote write  ', '/api/v1/write', protobuf],
   ] as const) {
     const databaseUrl = await freshDatabase('rtpm_bench_rw');
-    const { baseUrl } = await startApi({ DATABASE_URL: databaseUrl });
-    const ms = await post(`${baseUrl}${path}`, bodies);
+    const apiKey = await seedApiKey(databaseUrl, 'writer');
+    const { baseUrl } = await startApi({ DATABASE_URL: databaseUrl, RATE_LIMIT_INGEST_PER_MINUTE: String(10_000_000) });
+    const ms = await post(`${baseUrl}${path}`, bodies, apiKey);
     const count = await stored(databaseUrl);
     if (count !== SAMPLES) throw new Error(`${path}: expected ${SAMPLES} samples, found ${count}`);
     const bytes = bodies.reduce(
