@@ -47,6 +47,20 @@ describe('query limits', () => {
     expect(response.body.error).toContain('narrow');
   });
 
+  // A bare selector over a minute grid matches its series in the statement that reads their samples.
+  it('refuses a bare selector over a minute grid selecting too many series, and answers a narrower one', async () => {
+    const range = (query: string) =>
+      promGet(api, 'range', { query, start: sec(T0 + 5 * MINUTE), end: sec(T0 + 10 * MINUTE), step: '60' });
+    const refused = await range(metric);
+    const narrow = await range(`${metric}{host!="d"}`);
+
+    expect(refused.status).toBe(422);
+    expect(refused.body.errorType).toBe('execution');
+    expect(refused.body.error).toContain('more than 3 series');
+    expect(narrow.status).toBe(200);
+    expect(narrow.body.data.result).toHaveLength(3);
+  });
+
   it('refuses a structured query selecting too many series with 422 in the REST envelope', async () => {
     const response = await postJson(api, '/api/v1/metrics/query', {
       metric_name: metric,

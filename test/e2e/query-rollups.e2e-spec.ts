@@ -179,6 +179,8 @@ describe('queries over rollups', () => {
     [`${name}`, 300],
     [`${name}`, 600],
     [`sum by (region) (${name})`, 300],
+    [`avg by (host) (${name})`, 600],
+    [`count without (host) (${name} offset 1m)`, 300],
     [`max(${name}) - 1`, 60],
     [`${name}{host="b"} * 2`, 60],
     [`${name} > 5`, 180],

@@ -108,28 +108,31 @@ export class PromQueryService {
     const latest =
       grid.steps === 1 ? await this.latestRows(selectorsOf(expr, false)) : new Map<string, readonly LatestRow[]>();
     return this.repository.read(this.timeoutMs(requestedTimeoutMs), async (reader) => {
+      // A bare selector on a grid of whole minutes: its series and their samples in one statement, and each step's
+      // value picked here (in the selector's time: evaluation times moved back by its offset).
+      const bare = unwrap(expr);
+      const max = this.config.query.maxSeries;
+      const samples = bare.kind === 'vector_selector' ? await reader.selectorSamples(bare, grid, max) : undefined;
+      if (samples && samples.matched > max) throw tooManySeries(max);
+      if (bare.kind === 'vector_selector' && samples) {
+        const own = { ...grid, startMs: grid.startMs - bare.offsetMs };
+        return sortByLabels(
+          samples.series
+            .map((s) => ({ labels: s.labels, ...lookbackValues(s.times, s.values, own, LOOKBACK_MS) }))
+            .filter((s) => s.steps.length > 0),
+        );
+      }
       const ids = await this.matchSeries(reader, selectorsOf(expr));
       if ([...ids.values()].every((list) => list.length === 0)) return [];
       const instantValues = latestValues(ids, grid.startMs, latest);
       // A bare selector answered by the latest-value cache needs no further SQL.
-      const bare = unwrap(expr);
       const known = bare.kind === 'vector_selector' ? instantValues.get(bare) : undefined;
       if (known) {
         return sortByLabels(
           known.ids.map((id, k) => ({ labels: known.labels[k], steps: [0], values: [known.values[k]] })),
         );
       }
-      // A bare selector on a grid of whole minutes: its samples, and each step's value picked here (in the
-      // selector's time: evaluation times moved back by its offset).
-      const samples =
-        bare.kind === 'vector_selector' ? await reader.selectorSamples(bare, grid, ids.get(bare)!) : undefined;
-      const own = { ...grid, startMs: grid.startMs - (bare.kind === 'vector_selector' ? bare.offsetMs : 0) };
-      const series = samples
-        ? samples
-            .map((s) => ({ labels: s.labels, ...lookbackValues(s.times, s.values, own, LOOKBACK_MS) }))
-            .filter((s) => s.steps.length > 0)
-        : mergeByLabels(await reader.evaluateVector(expr, grid, ids, { instantValues }));
-      return sortByLabels(series);
+      return sortByLabels(mergeByLabels(await reader.evaluateVector(expr, grid, ids, { instantValues })));
     });
   }
 
@@ -154,13 +157,7 @@ export class PromQueryService {
     for (const selector of selectors) {
       const list = await reader.matchSeries(selector.matchers, max);
       total += list.length;
-      if (total > max) {
-        throw new QueryError(
-          'too_many_series',
-          `the query selects more than ${max} series (the QUERY_MAX_SERIES limit); ` +
-            'narrow the selectors with more label matchers',
-        );
-      }
+      if (total > max) throw tooManySeries(max);
       ids.set(selector, list);
     }
     return ids;
@@ -170,6 +167,13 @@ export class PromQueryService {
     const configured = this.config.query.timeoutSeconds * 1000;
     return requested === undefined ? configured : Math.min(requested, configured);
   }
+}
+
+function tooManySeries(max: number): QueryError {
+  return new QueryError(
+    'too_many_series',
+    `the query selects more than ${max} series (the QUERY_MAX_SERIES limit); narrow the selectors with more label matchers`,
+  );
 }
 
 interface KnownValues {

@@ -9,6 +9,7 @@ import {
   compileMatrixQuery,
   compileSelectorSamplesQuery,
   compileVectorQuery,
+  labelsWithName,
   type CompiledQuery,
   type EvalGrid,
   type SeriesInfo,
@@ -73,24 +74,35 @@ export class QueryReader {
     return this.sampleSeries(compileMatrixQuery(selector, rangeMs, timeMs, series));
   }
 
-  private async sampleSeries({ sql, params, labels, prepare }: CompiledQuery): Promise<SampleSeries[]> {
-    const rows = await this.rows<{ g: string; times: string; vals: string }>(sql, params, prepare);
+  private async sampleSeries({ sql, params, labels }: CompiledQuery): Promise<SampleSeries[]> {
+    const rows = await this.rows<{ g: string; times: string; vals: string }>(sql, params);
     return rows.map((row) => {
       const { keys, values } = parseKeyedLists(row.times, row.vals);
       return { labels: labels.get(Number(row.g))!, times: keys, values };
     });
   }
 
-  // A bare selector's candidate samples per series over a grid (compileSelectorSamplesQuery); undefined when the
-  // selector and grid are not of the kind it serves.
+  // A bare selector's matched series (at most limit + 1) and the candidate samples of each over a grid, in one
+  // statement (compileSelectorSamplesQuery); undefined when the selector and grid are not of the kind it serves.
   async selectorSamples(
     selector: VectorSelector,
     grid: EvalGrid,
-    series: SeriesInfo[],
-  ): Promise<SampleSeries[] | undefined> {
-    const compiled = compileSelectorSamplesQuery(selector, grid, series);
+    limit: number,
+  ): Promise<{ matched: number; series: SampleSeries[] } | undefined> {
+    const compiled = compileSelectorSamplesQuery(selector, grid, limit);
     if (!compiled) return undefined;
-    return this.sampleSeries(compiled);
+    const rows = await this.rows<{ id: string; name: string; labels: Labels; times: string | null; vals: string }>(
+      compiled.sql,
+      compiled.params,
+      compiled.prepare,
+    );
+    const series: SampleSeries[] = [];
+    for (const row of rows) {
+      if (row.times === null) continue;
+      const { keys, values } = parseKeyedLists(row.times, row.vals);
+      series.push({ labels: labelsWithName(row), times: keys, values });
+    }
+    return { matched: rows.length, series };
   }
 
   async buckets(query: BucketQuery): Promise<BucketRow[]> {

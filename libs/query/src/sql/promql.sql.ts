@@ -13,6 +13,7 @@ import { QueryError } from '../query.errors.js';
 import type { Labels } from '../query.types.js';
 import { arithmetic, comparison, isComparison } from './operators.sql.js';
 import { rangeFunctionValueSql } from './range-functions.sql.js';
+import { seriesMatchSql } from './series-match.sql.js';
 import { floatLiteral, numberList, SqlParams, timestampLiteral, timestampText } from './sql-params.js';
 
 // Evaluation timestamps t_i = startMs + i * stepMs for i in [0, steps).
@@ -92,27 +93,35 @@ export function compileMatrixQuery(
 // A bare instant selector over many steps shorter than the lookback, on a grid of whole minutes: each series'
 // candidate samples (see minuteAligned), from which Node picks every step's value (lookbackValues). They are about
 // as many rows as the answer has points, so the window function and the row per step of compileVectorQuery's
-// path are not needed. undefined when the selector and grid are not of that kind.
+// path are not needed. The series match is part of the statement (one round trip): rows are the matched series
+// (id, name, labels; at most limit + 1, as seriesMatchSql), each with its samples' times and values (NULL when
+// it has none); with more than `limit` series, no samples are read. undefined when the selector and grid are not
+// of that kind.
 export function compileSelectorSamplesQuery(
   vs: VectorSelector,
   grid: EvalGrid,
-  series: SeriesInfo[],
-): CompiledQuery | undefined {
-  const ctx: Ctx = { grid, params: new SqlParams(), series: new Map([[vs, series]]) };
+  limit: number,
+): { sql: string; params: unknown[]; prepare: boolean } | undefined {
+  const ctx: Ctx = { grid, params: new SqlParams(), series: new Map() };
   if (!minuteAligned(vs, ctx) || grid.stepMs >= LOOKBACK_MS) return undefined;
-  // Its plan does not depend on the range or the series (index scans per series): a prepared statement.
+  ctx.bind = (value) => ctx.params.add(value);
+  const match = seriesMatchSql(vs.matchers, limit, ctx.params).sql;
   const rows = rollupSampleRows(
     vs,
     ctx,
     (rows) => `SELECT ${tms('m.time')} AS tms, m.value FROM (${rows}) m`,
-    (value) => ctx.params.add(value),
+    `(SELECT id AS sid FROM s WHERE (SELECT count(*) FROM s) <= ${limit}) u`,
   );
   return {
-    sql: `SELECT r.sid AS g, ${numberList('r.tms')} AS times, ${numberList('r.value')} AS vals
-            FROM (${rows}) r GROUP BY r.sid`,
+    sql: `WITH s AS MATERIALIZED (${match})
+          SELECT s.id, s.name, s.labels, r.times, r.vals FROM s LEFT JOIN (
+            SELECT r.sid, ${numberList('r.tms')} AS times, ${numberList('r.value')} AS vals FROM (${rows}) r GROUP BY r.sid
+          ) r ON r.sid = s.id`,
     params: ctx.params.values,
-    labels: seriesLabels(series, true),
-    prepare: true,
+    // The samples' plan does not depend on the range or the series (index scans per series); the match's may
+    // depend on its values except for equality matchers (the unique (name, ...) index, the GIN index on labels):
+    // prepared (parsed and planned once per connection) only then.
+    prepare: vs.matchers.every((m) => m.op === '=' && m.value !== ''),
   };
 }
 
@@ -127,6 +136,13 @@ interface Ctx {
   params: SqlParams;
   series: Map<VectorSelector, SeriesInfo[]>;
   instantValues?: VectorOptions['instantValues'];
+  // Set for a prepared statement: turns a value into a bind parameter placeholder (timeSql).
+  bind?: (value: unknown) => string;
+}
+
+// A time in a statement: a bind parameter when it is to be prepared, a literal otherwise.
+function timeSql(ms: number, ctx: Ctx): string {
+  return ctx.bind ? `${ctx.bind(timestampText(ms))}::timestamptz` : timestampLiteral(ms);
 }
 
 interface Relation {
@@ -344,22 +360,23 @@ function minuteAligned(vs: VectorSelector, ctx: Ctx): boolean {
 
 // Per series of the selector, `perSeries` over the rollups' rows for its evaluation span (t_0 - 5m, t_last]
 // (aliased `m`), its columns prefixed with the series id `sid`.
-// bind: the times go in as parameters (see RollupReadSpec.bind).
-function rollupSampleRows(
-  vs: VectorSelector,
-  ctx: Ctx,
-  perSeries: (rows: string) => string,
-  bind?: (value: unknown) => string,
-): string {
-  const ids = ctx.params.add((ctx.series.get(vs) ?? []).map((series) => series.id));
+// With ctx.bind, the times go in as parameters (see RollupReadSpec.bind). driver: the relation `u(sid)` of the
+// series, by default the selector's matched series (ctx.series).
+function rollupSampleRows(vs: VectorSelector, ctx: Ctx, perSeries: (rows: string) => string, driver?: string): string {
+  const series = driver ?? `unnest(${ctx.params.add((ctx.series.get(vs) ?? []).map((s) => s.id))}::int8[]) AS u(sid)`;
   const start = ctx.grid.startMs - vs.offsetMs;
   const end = start + (ctx.grid.steps - 1) * ctx.grid.stepMs;
-  const read = rollupReadSql({ fromMs: start - LOOKBACK_MS, toMs: end + 1, resolution: '1m', shape: 'samples', bind });
-  const time = (ms: number) => (bind ? `${bind(timestampText(ms))}::timestamptz` : timestampLiteral(ms));
+  const read = rollupReadSql({
+    fromMs: start - LOOKBACK_MS,
+    toMs: end + 1,
+    resolution: '1m',
+    shape: 'samples',
+    bind: ctx.bind,
+  });
   const inRange = `SELECT * FROM (${read.rows('u.sid')}) p
-                    WHERE p.time > ${time(start - LOOKBACK_MS)} AND p.time <= ${time(end)}`;
+                    WHERE p.time > ${timeSql(start - LOOKBACK_MS, ctx)} AND p.time <= ${timeSql(end, ctx)}`;
   return `WITH ${read.ctes}
-          SELECT u.sid, x.* FROM unnest(${ids}::int8[]) AS u(sid) CROSS JOIN LATERAL (${perSeries(inRange)}) x`;
+          SELECT u.sid, x.* FROM ${series} CROSS JOIN LATERAL (${perSeries(inRange)}) x`;
 }
 
 function tms(time: string): string {
@@ -380,7 +397,7 @@ function seriesLabels(series: SeriesInfo[], keepName: boolean): Map<number, Labe
 }
 
 // A selected series' labels as an instant selector returns them.
-export function labelsWithName(series: SeriesInfo): Labels {
+export function labelsWithName(series: Pick<SeriesInfo, 'name' | 'labels'>): Labels {
   return { ...series.labels, __name__: series.name };
 }
 

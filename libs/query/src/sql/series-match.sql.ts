@@ -3,8 +3,12 @@ import { SqlParams } from './sql-params.js';
 
 // The metric_series rows a PromQL selector matches. Equality matchers go into one `labels @> {...}` (the GIN
 // index); a missing label counts as the empty string, as in Prometheus; regexes are fully anchored.
-export function seriesMatchSql(matchers: LabelMatcher[], limit: number): { sql: string; params: unknown[] } {
-  const params = new SqlParams();
+// params: those of an enclosing statement, when the match is part of one.
+export function seriesMatchSql(
+  matchers: LabelMatcher[],
+  limit: number,
+  params = new SqlParams(),
+): { sql: string; params: unknown[] } {
   const conditions: string[] = [];
   const contains: Record<string, string> = {};
   for (const m of matchers) {
