@@ -32,8 +32,10 @@ export function decodeWriteRequest(body: Uint8Array, maxBytes: number): WriteReq
     throw new RemoteWriteError('bad_snappy', `body is not snappy block-compressed: ${(error as Error).message}`);
   }
   try {
-    const message = WriteRequestType.decode(raw);
-    return WriteRequestType.toObject(message, { longs: Number, arrays: true, defaults: true }) as WriteRequest;
+    // The decoded message is read as is: repeated fields are arrays (empty when absent), other fields fall back to
+    // their defaults on the prototype, and int64 arrives as a number (remote-write.proto.ts). Copying it into
+    // plain objects (toObject) doubled what a request allocated.
+    return WriteRequestType.decode(raw) as unknown as WriteRequest;
   } catch (error) {
     throw new RemoteWriteError(
       'bad_protobuf',

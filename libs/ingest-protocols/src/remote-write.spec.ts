@@ -33,7 +33,10 @@ describe('remote write 1.0 decoding', () => {
     const meta = [0x1a, 0x09, 0x08, 0x02, 0x12, 0x02, ...Buffer.from('up'), 0x22, 0x01, ...Buffer.from('h')];
     const decoded = decodeWriteRequest(compress(new Uint8Array([...ts, ...meta])), 1 << 20);
     expect(decoded.timeseries).toEqual([series({ __name__: 'up' }, [[1, 1000]])]);
-    expect(decoded.metadata).toEqual([{ type: 2, metricFamilyName: 'up', help: 'h', unit: '' }]);
+    // Absent fields read as their defaults (they live on the message's prototype, not as own properties).
+    expect(
+      decoded.metadata.map(({ type, metricFamilyName, help, unit }) => ({ type, metricFamilyName, help, unit })),
+    ).toEqual([{ type: 2, metricFamilyName: 'up', help: 'h', unit: '' }]);
   });
 
   it('round-trips what protobufjs encodes, with int64 timestamps past 2^32', () => {
