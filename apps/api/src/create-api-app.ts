@@ -5,6 +5,7 @@ import type { AppConfig } from '@rtpm/config';
 import { createAppLogger, fastifyLogging, LoggingModule, type LoggingOptions } from '@rtpm/observability';
 import { Logger } from 'nestjs-pino';
 import { ApiModule } from './api.module.js';
+import { refuseLargeAnonymousBodies } from './auth/anonymous-body-limit.js';
 import { withSecuritySchemes } from './auth/api-auth.decorator.js';
 import { documentOutageResponses } from './http/outage-responses.js';
 import { applyHttpSecurity } from './auth/http-security.js';
@@ -23,6 +24,7 @@ export async function createApiApp(config: AppConfig, logs: LoggingOptions | fal
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   await applyHttpSecurity(app, config);
+  refuseLargeAnonymousBodies(app);
   registerProtobufBody(app, config.http.bodyLimitBytes);
   app.useWebSocketAdapter(new RealtimeIoAdapter(app, config));
   const document = documentOutageResponses(
