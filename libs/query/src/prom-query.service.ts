@@ -10,7 +10,8 @@ import { evalScalar } from './core/scalar.js';
 import { QueryCache } from './query-cache.js';
 import { QueryError } from './query.errors.js';
 import { QueryReader, QueryRepository, type SeriesInfo, type StepSeries } from './query.repository.js';
-import { instantGrid, labelsWithName, type EvalGrid } from './sql/promql.sql.js';
+import { labelsWithName } from './sql/promql.sql.js';
+import { instantGrid, type EvalGrid } from './sql/selector-samples.sql.js';
 import type { InstantQueryParams, Labels, PromData, QueryBody, RangeQueryParams } from './query.types.js';
 
 // The Prometheus HTTP API's query and query_range, independent of the route they are served on: controllers

@@ -7,14 +7,12 @@ import { QueryError } from './query.errors.js';
 import type { Labels } from './query.types.js';
 import {
   compileMatrixQuery,
-  compileSelectorSamplesQuery,
   compileVectorQuery,
   labelsWithName,
   type CompiledQuery,
-  type EvalGrid,
-  type SeriesInfo,
   type VectorOptions,
 } from './sql/promql.sql.js';
+import { compileSelectorSamplesQuery, type EvalGrid, type SeriesInfo } from './sql/selector-samples.sql.js';
 import { seriesMatchSql } from './sql/series-match.sql.js';
 import { parseKeyedLists } from './sql/sql-params.js';
 import { bucketQuerySql, type BucketQuery } from './sql/structured.sql.js';
