@@ -6,7 +6,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 
 const CLOCK_TICKS_PER_SECOND = 100;
 
-function cpuSecondsOf(pid: number | string): number | undefined {
+export function cpuSecondsOf(pid: number | string): number | undefined {
   try {
     // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');

@@ -1,5 +1,5 @@
 import { Agent, request } from 'node:http';
-import { readFileSync } from 'node:fs';
+import { cpuSecondsOf } from './proc-stats.js';
 import { cleanup, envInt, freshDatabase, startApi } from './support.js';
 
 // npm run bench:request-cost — what one request costs the API when it does nothing: BENCH_REQUESTS of
@@ -7,11 +7,6 @@ import { cleanup, envInt, freshDatabase, startApi } from './support.js';
 // API process's CPU per request (Fastify, Nest's router, security headers, CORS, request id, request log, metrics).
 const REQUESTS = envInt('BENCH_REQUESTS', 20_000);
 const CONNECTIONS = 8;
-
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
 
 function get(agent: Agent, url: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -31,7 +26,7 @@ async function main(): Promise<void> {
   const url = `${baseUrl}/health/live`;
   for (let i = 0; i < 500; i++) await get(agent, url);
   let left = REQUESTS;
-  const cpuBefore = cpuSeconds(child.pid!);
+  const cpuBefore = cpuSecondsOf(child.pid!) ?? 0;
   const started = performance.now();
   await Promise.all(
     Array.from({ length: CONNECTIONS }, async () => {
@@ -42,7 +37,7 @@ async function main(): Promise<void> {
     }),
   );
   const seconds = (performance.now() - started) / 1000;
-  const cpu = cpuSeconds(child.pid!) - cpuBefore;
+  const cpu = (cpuSecondsOf(child.pid!) ?? cpuBefore) - cpuBefore;
   agent.destroy();
   console.log(
     `bench:request-cost — ${REQUESTS.toLocaleString('en-US')} × GET /health/live over ${CONNECTIONS} connections: ` +

@@ -5,13 +5,7 @@ import type { PoolClient } from 'pg';
 import type { Expr, LabelMatcher, VectorSelector } from '@rtpm/promql';
 import { QueryError } from './query.errors.js';
 import type { Labels } from './query.types.js';
-import {
-  compileMatrixQuery,
-  compileVectorQuery,
-  labelsWithName,
-  type CompiledQuery,
-  type VectorOptions,
-} from './sql/promql.sql.js';
+import { compileMatrixQuery, compileVectorQuery, labelsWithName, type VectorOptions } from './sql/promql.sql.js';
 import { compileSelectorSamplesQuery, type EvalGrid, type SeriesInfo } from './sql/selector-samples.sql.js';
 import { seriesMatchSql } from './sql/series-match.sql.js';
 import { parseKeyedLists } from './sql/sql-params.js';
@@ -69,10 +63,7 @@ export class QueryReader {
     timeMs: number,
     series: SeriesInfo[],
   ): Promise<SampleSeries[]> {
-    return this.sampleSeries(compileMatrixQuery(selector, rangeMs, timeMs, series));
-  }
-
-  private async sampleSeries({ sql, params, labels }: CompiledQuery): Promise<SampleSeries[]> {
+    const { sql, params, labels } = compileMatrixQuery(selector, rangeMs, timeMs, series);
     const rows = await this.rows<{ g: string; times: string; vals: string }>(sql, params);
     return rows.map((row) => {
       const { keys, values } = parseKeyedLists(row.times, row.vals);
