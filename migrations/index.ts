@@ -3,6 +3,7 @@ import { MetricRollups1764400000000 } from './1764400000000-metric-rollups.js';
 import { Alerting1764510000000 } from './1764510000000-alerting.js';
 import { Auth1764600000000 } from './1764600000000-auth.js';
 import { RollupReadColumns1764700000000 } from './1764700000000-rollup-read-columns.js';
+import { RollupOnMinuteIndex1764800000000 } from './1764800000000-rollup-on-minute-index.js';
 
 // Every migration, oldest first. Listed by hand so that the compiled apps need no file globbing.
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   Alerting1764510000000,
   Auth1764600000000,
   RollupReadColumns1764700000000,
+  RollupOnMinuteIndex1764800000000,
 ];
