@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Pool, PoolClient, QueryResultRow } from 'pg';
+import type { Pool, PoolClient, QueryResult, QueryResultRow } from 'pg';
 import { DataSource } from 'typeorm';
 
 // Thin access to the pg pool behind TypeORM's DataSource. Repositories use it for their explicit SQL: the hot
@@ -39,15 +39,21 @@ export class SqlClient {
   }
 
   // A read-only transaction for queries, with two round trips fewer than transaction(): BEGIN goes in one message
-  // with `setup` (SET LOCAL statements, no parameters), and the result is returned without waiting for the COMMIT;
-  // the client goes back to the pool once it completes. A read-only transaction has nothing to lose at commit.
-  async readTransaction<T>(setup: string, fn: (client: PoolClient) => Promise<T>): Promise<T> {
+  // with `setup` (SET LOCAL statements and possibly a SELECT, no parameters), whose last statement's rows fn gets;
+  // the result is returned without waiting for the COMMIT, and the client goes back to the pool once it completes.
+  // A read-only transaction has nothing to lose at commit. REPEATABLE READ: every statement, the setup's included,
+  // sees the snapshot of the first, so what a query reads first (watermarks, series) holds for what it reads next.
+  async readTransaction<T>(
+    setup: string,
+    fn: (client: PoolClient, setupRows: QueryResultRow[]) => Promise<T>,
+  ): Promise<T> {
     const client = await this.pool.connect();
     client.on('error', ignoreConnectionError);
     let result: T;
     try {
-      await client.query(`BEGIN READ ONLY; ${setup}`);
-      result = await fn(client);
+      const results = (await client.query(`BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; ${setup}`)) as unknown as
+        QueryResult | QueryResult[];
+      result = await fn(client, Array.isArray(results) ? results[results.length - 1].rows : results.rows);
     } catch (error) {
       await endTransaction(client, 'ROLLBACK');
       throw error;

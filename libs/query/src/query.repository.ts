@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { isTransientDatabaseError, SqlClient } from '@rtpm/database';
 import type { PoolClient } from 'pg';
+import { ROLLED_UNTIL_SQL, rolledUntilOf, type RolledUntil } from '@rtpm/rollups';
 import type { Expr, LabelMatcher, VectorSelector } from '@rtpm/promql';
 import { QueryError } from './query.errors.js';
 import type { Labels } from './query.types.js';
@@ -34,7 +35,11 @@ export interface BucketRow {
 
 // The statements of one query, run on one connection inside one transaction (see QueryRepository.read).
 export class QueryReader {
-  constructor(private readonly client: PoolClient) {}
+  // rolledUntil: the rollup watermarks in this transaction's snapshot, which every rollup read takes as constants.
+  constructor(
+    private readonly client: PoolClient,
+    private readonly rolledUntil: RolledUntil,
+  ) {}
 
   // The series the matchers select, at most limit + 1 (one more than allowed tells "too many").
   async matchSeries(matchers: LabelMatcher[], limit: number): Promise<SeriesInfo[]> {
@@ -49,7 +54,10 @@ export class QueryReader {
     series: Map<VectorSelector, SeriesInfo[]>,
     options: VectorOptions = {},
   ): Promise<StepSeries[]> {
-    const { sql, params, labels } = compileVectorQuery(expr, grid, series, options);
+    const { sql, params, labels } = compileVectorQuery(expr, grid, series, {
+      ...options,
+      rolledUntil: this.rolledUntil,
+    });
     const rows = await this.rows<{ g: string; steps: string; vals: string }>(sql, params);
     return rows.map((row) => {
       const { keys, values } = parseKeyedLists(row.steps, row.vals);
@@ -78,7 +86,7 @@ export class QueryReader {
     grid: EvalGrid,
     limit: number,
   ): Promise<{ matched: number; series: SampleSeries[] } | undefined> {
-    const compiled = compileSelectorSamplesQuery(selector, grid, limit);
+    const compiled = compileSelectorSamplesQuery(selector, grid, limit, this.rolledUntil);
     if (!compiled) return undefined;
     const rows = await this.rows<{ id: string; name: string; labels: Labels; times: string | null; vals: string }>(
       compiled.sql,
@@ -95,7 +103,7 @@ export class QueryReader {
   }
 
   async buckets(query: BucketQuery): Promise<BucketRow[]> {
-    const { sql, params, prepare } = bucketQuerySql(query);
+    const { sql, params, prepare } = bucketQuerySql(query, this.rolledUntil);
     const rows = await this.rows<{ g: string; buckets: string; vals: string }>(sql, params, prepare);
     return rows.map((row) => {
       const { keys, values } = parseKeyedLists(row.buckets, row.vals);
@@ -126,9 +134,12 @@ export class QueryRepository {
   async read<T>(timeoutMs: number, fn: (reader: QueryReader) => Promise<T>): Promise<T> {
     try {
       // JIT compilation costs more than it saves on these short analytical statements; the larger work_mem
-      // keeps their hash aggregates in memory; floats print exactly (numberList).
-      const setup = `SET LOCAL statement_timeout = ${Math.max(1, Math.round(timeoutMs))}; SET LOCAL jit = off; SET LOCAL work_mem = '32MB'; SET LOCAL extra_float_digits = 1`;
-      return await this.sql.readTransaction(setup, (client) => fn(new QueryReader(client)));
+      // keeps their hash aggregates in memory; floats print exactly (numberList). The rollup watermarks come with
+      // the setup, in the snapshot every later statement reads.
+      const setup = `SET LOCAL statement_timeout = ${Math.max(1, Math.round(timeoutMs))}; SET LOCAL jit = off; SET LOCAL work_mem = '32MB'; SET LOCAL extra_float_digits = 1; ${ROLLED_UNTIL_SQL}`;
+      return await this.sql.readTransaction(setup, (client, [watermarks]) =>
+        fn(new QueryReader(client, rolledUntilOf(watermarks as { m1: string | null; h1: string | null }))),
+      );
     } catch (error) {
       throw translate(error, timeoutMs);
     }

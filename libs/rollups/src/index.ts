@@ -15,7 +15,15 @@ export {
   type AggregatedQuery,
   type AggregatedSeries,
 } from './aggregated-read.service.js';
-export { rollupReadSql, type RollupReadSpec, type RollupReadSql, type RollupShape } from './rollup-read.sql.js';
+export {
+  ROLLED_UNTIL_SQL,
+  rolledUntilOf,
+  rollupReadSql,
+  type RolledUntil,
+  type RollupReadSpec,
+  type RollupReadSql,
+  type RollupShape,
+} from './rollup-read.sql.js';
 export { ROLLUP_GRACE_MS, RollupService, type RollupRun } from './rollup.service.js';
 export { RollupsError, type RollupsErrorCode, type RollupsFieldProblem } from './rollups.errors.js';
 export { RollupsModule } from './rollups.module.js';

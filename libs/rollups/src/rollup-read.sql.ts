@@ -21,6 +21,29 @@ export interface RollupReadSpec {
   // Turns a value into a bind parameter placeholder: times then go in as parameters rather than literals, so that
   // the statement's text is the same for every range and can be prepared once per connection.
   bind?: (value: unknown) => string;
+  // The watermarks as the reader's transaction sees them (ROLLED_UNTIL_SQL, read in the same snapshot). Given, the
+  // rolled ranges are constants and the planner sizes every part from real bounds (the raw tail after the 1m
+  // watermark is a few rows, not a guess); otherwise the statement reads the watermarks itself.
+  rolledUntil?: RolledUntil;
+}
+
+// Epoch ms up to which each resolution is rolled; -Infinity when it never was.
+export interface RolledUntil {
+  m1: number;
+  h1: number;
+}
+
+// One row (m1, h1) of the watermarks in epoch ms; NULL when missing or infinite, which rolledUntilOf reads as
+// never rolled (everything from raw samples: slower, never wrong).
+export const ROLLED_UNTIL_SQL = `SELECT
+  (SELECT CASE WHEN isfinite(rolled_until) THEN (extract(epoch FROM rolled_until) * 1000)::int8 END
+     FROM rollup_watermarks WHERE resolution = '1m') AS m1,
+  (SELECT CASE WHEN isfinite(rolled_until) THEN (extract(epoch FROM rolled_until) * 1000)::int8 END
+     FROM rollup_watermarks WHERE resolution = '1h') AS h1`;
+
+export function rolledUntilOf(row: { m1: string | null; h1: string | null }): RolledUntil {
+  const ms = (value: string | null) => (value === null ? -Infinity : Number(value));
+  return { m1: ms(row.m1), h1: ms(row.h1) };
 }
 
 export interface RollupReadSql {
@@ -37,7 +60,8 @@ export interface RollupReadSql {
 // - buckets marked dirty by late samples (rollup_dirty_buckets) and not yet re-rolled are answered one level
 //   down: a dirty minute from raw samples, a dirty hour from its minutes;
 // - the parts are disjoint: the 1h watermark never passes the 1m one, and whole hours lie inside whole minutes.
-// All of it reads one statement snapshot, and a rollup commits rows, watermark and cleared marks together.
+// All of it reads one snapshot (one statement's, or with rolledUntil the reader's REPEATABLE READ transaction's),
+// and a rollup commits rows, watermark and cleared marks together.
 export function rollupReadSql(spec: RollupReadSpec): RollupReadSql {
   if (spec.shape === 'samples' && spec.resolution !== '1m') throw new Error('samples are read from 1m rollups');
   const hourly = spec.resolution === '1h';
@@ -45,20 +69,31 @@ export function rollupReadSql(spec: RollupReadSpec): RollupReadSql {
   const from = literal(spec.fromMs);
   const to = literal(spec.toMs);
   // Whole minutes [mLo, mHi) and whole hours [hLo, hHi) that are rolled; both empty when the range has none.
-  const mLo = literal(bucketCeil(spec.fromMs, '1m'));
-  const mHi = `greatest(${mLo}, least(${literal(bucketStart(spec.toMs, '1m'))}, (SELECT m1 FROM rw)))`;
+  const known = spec.rolledUntil;
+  const rolledEnd = (loMs: number, lo: string, hiMs: number, watermark: keyof RolledUntil) =>
+    known
+      ? literal(Math.max(loMs, Math.min(hiMs, known[watermark])))
+      : `greatest(${lo}, least(${literal(hiMs)}, (SELECT ${watermark} FROM rw)))`;
+  const mLoMs = bucketCeil(spec.fromMs, '1m');
+  const mLo = literal(mLoMs);
+  const mHi = rolledEnd(mLoMs, mLo, bucketStart(spec.toMs, '1m'), 'm1');
   // (Only formed when read: an unused bind parameter would have no type.)
-  const hLo = hourly ? literal(bucketCeil(spec.fromMs, '1h')) : '';
-  const hHi = hourly ? `greatest(${hLo}, least(${literal(bucketStart(spec.toMs, '1h'))}, (SELECT h1 FROM rw)))` : '';
+  const hLoMs = bucketCeil(spec.fromMs, '1h');
+  const hLo = hourly ? literal(hLoMs) : '';
+  const hHi = hourly ? rolledEnd(hLoMs, hLo, bucketStart(spec.toMs, '1h'), 'h1') : '';
 
-  const ctes = [
-    `rw AS (
+  const ctes = known
+    ? []
+    : [
+        `rw AS (
        SELECT coalesce((SELECT rolled_until FROM rollup_watermarks WHERE resolution = '1m'), '-infinity') AS m1,
               coalesce((SELECT rolled_until FROM rollup_watermarks WHERE resolution = '1h'), '-infinity') AS h1)`,
+      ];
+  ctes.push(
     `rdm AS (
        SELECT DISTINCT bucket FROM rollup_dirty_buckets
         WHERE resolution = '1m' AND bucket >= ${mLo} AND bucket < ${mHi})`,
-  ];
+  );
   if (hourly) {
     ctes.push(`rdh AS (
        SELECT DISTINCT x.hour FROM (

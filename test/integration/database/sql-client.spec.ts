@@ -1,6 +1,7 @@
 import { dataSourceOptions, SqlClient } from '@rtpm/database';
+import pg from 'pg';
 import { DataSource } from 'typeorm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { testConfig } from '../../support/test-config.js';
 
 // SqlClient.readTransaction on a pool of one connection: a client that did not go back to the pool, or went back
@@ -47,6 +48,30 @@ describe(SqlClient.name, () => {
     ).rejects.toMatchObject({ code: '57014' }); // statement timeout
     expect(await setting('statement_timeout')).toBe(sessionTimeout);
     expect(await setting('transaction_read_only')).toBe('off');
+  });
+
+  it("hands fn the rows of the setup's last statement, and every statement reads the setup's snapshot", async () => {
+    await sut.query(`CREATE TABLE read_tx_snapshot (v int); INSERT INTO read_tx_snapshot VALUES (1)`);
+    const writer = new pg.Client({ connectionString: inject('databaseUrl') });
+    await writer.connect();
+    try {
+      const seen = await sut.readTransaction(
+        `SET LOCAL work_mem = '7MB'; SELECT v AS before FROM read_tx_snapshot`,
+        async (c, setupRows) => {
+          // Committed by another session after the setup ran: not visible to this transaction.
+          await writer.query(`UPDATE read_tx_snapshot SET v = 2`);
+          const { rows } = await c.query(
+            `SELECT v AS after, current_setting('transaction_isolation') AS isolation FROM read_tx_snapshot`,
+          );
+          return { ...setupRows[0], ...rows[0] };
+        },
+      );
+      expect(seen).toEqual({ before: 1, after: 1, isolation: 'repeatable read' });
+      expect((await sut.query(`SELECT v FROM read_tx_snapshot`))[0].v).toBe(2);
+    } finally {
+      await writer.end();
+      await sut.query(`DROP TABLE read_tx_snapshot`);
+    }
   });
 
   it('returns every connection to the pool, one after the other and all at once', async () => {

@@ -50,7 +50,13 @@ export function compileVectorQuery(
   series: Map<VectorSelector, SeriesInfo[]>,
   options: VectorOptions = {},
 ): CompiledQuery {
-  const ctx: Ctx = { grid, params: new SqlParams(), series, instantValues: options.instantValues };
+  const ctx: Ctx = {
+    grid,
+    params: new SqlParams(),
+    series,
+    instantValues: options.instantValues,
+    rolledUntil: options.rolledUntil,
+  };
   const root = relation(expr, ctx);
   return {
     sql: `SELECT g, ${numberList('i')} AS steps, ${numberList('v')} AS vals
@@ -84,6 +90,7 @@ export function compileMatrixQuery(
 // beforehand (the latest-value cache); series without one have no sample in the lookback window.
 export interface VectorOptions {
   instantValues?: Ctx['instantValues'];
+  rolledUntil?: Ctx['rolledUntil'];
 }
 
 interface Relation {

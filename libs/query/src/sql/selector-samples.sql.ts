@@ -1,5 +1,5 @@
 import type { VectorSelector } from '@rtpm/promql';
-import { rollupReadSql } from '@rtpm/rollups';
+import { rollupReadSql, type RolledUntil } from '@rtpm/rollups';
 import { LOOKBACK_MS } from '../core/prom-params.js';
 import type { Labels } from '../query.types.js';
 import { seriesMatchSql } from './series-match.sql.js';
@@ -38,6 +38,8 @@ export interface Ctx {
   instantValues?: Map<VectorSelector, { ids: number[]; values: number[] }>;
   // Set for a prepared statement: turns a value into a bind parameter placeholder (timeSql).
   bind?: (value: unknown) => string;
+  // The rollup watermarks of the reader's snapshot (RollupReadSpec.rolledUntil).
+  rolledUntil?: RolledUntil;
 }
 
 // A time in a statement: a bind parameter when it is to be prepared, a literal otherwise.
@@ -67,8 +69,9 @@ export function compileSelectorSamplesQuery(
   vs: VectorSelector,
   grid: EvalGrid,
   limit: number,
+  rolledUntil?: RolledUntil,
 ): { sql: string; params: unknown[]; prepare: boolean } | undefined {
-  const ctx: Ctx = { grid, params: new SqlParams(), series: new Map() };
+  const ctx: Ctx = { grid, params: new SqlParams(), series: new Map(), rolledUntil };
   if (!minuteAligned(vs, ctx) || grid.stepMs >= LOOKBACK_MS) return undefined;
   ctx.bind = (value) => ctx.params.add(value);
   const match = seriesMatchSql(vs.matchers, limit, ctx.params).sql;
@@ -141,6 +144,7 @@ export function rollupSampleRows(
     resolution: '1m',
     shape: 'samples',
     bind: ctx.bind,
+    rolledUntil: ctx.rolledUntil,
   });
   const inRange = `SELECT * FROM (${read.rows('u.sid')}) p
                     WHERE p.time > ${timeSql(start - LOOKBACK_MS, ctx)} AND p.time <= ${timeSql(end, ctx)}`;

@@ -1,4 +1,4 @@
-import { rollupReadSql, type Resolution } from '@rtpm/rollups';
+import { rollupReadSql, type RolledUntil, type Resolution } from '@rtpm/rollups';
 import type { StructuredAggregation } from '../query.types.js';
 import { numberList, SqlParams, timestampLiteral } from './sql-params.js';
 
@@ -57,9 +57,12 @@ export interface BucketQuery {
 // Rows: per group g, its bucket starts (epoch ms) and values as number lists (parseKeyedLists).
 // `prepare`: the text holds no value of the query (ranges, step and series are parameters) and its plan does not
 // depend on them, so it can be a prepared statement: parsed and planned once per connection, not per request.
-export function bucketQuerySql(q: BucketQuery): { sql: string; params: unknown[]; prepare: boolean } {
+export function bucketQuerySql(
+  q: BucketQuery,
+  rolledUntil?: RolledUntil,
+): { sql: string; params: unknown[]; prepare: boolean } {
   const resolution = rollupResolution(q);
-  const { sql, params } = resolution ? rollupBucketSql(q, resolution) : rawBucketSql(q);
+  const { sql, params } = resolution ? rollupBucketSql(q, resolution, rolledUntil) : rawBucketSql(q);
   return {
     sql: `SELECT b.g, ${numberList('b.bucket_ms')} AS buckets, ${numberList('b.value')} AS vals
             FROM (${sql}) b GROUP BY b.g`,
@@ -82,7 +85,11 @@ function rollupResolution(q: BucketQuery): Resolution | undefined {
 // samples for the not-yet-rolled tail, dirty minutes and partial minutes at the ends of the range. The plan is
 // the same whatever the range and the series (a nested loop of index scans per series, partitions of raw samples
 // pruned when the executor starts), which is what lets PostgreSQL's generic plan of the prepared statement serve.
-function rollupBucketSql(q: BucketQuery, resolution: Resolution): { sql: string; params: unknown[] } {
+function rollupBucketSql(
+  q: BucketQuery,
+  resolution: Resolution,
+  rolledUntil?: RolledUntil,
+): { sql: string; params: unknown[] } {
   const params = new SqlParams();
   // Steps of one minute over groups of one series: with raw samples grouped per minute, every part is a whole step.
   const onePart = q.stepMs === 60_000 && new Set(q.series.map((s) => s.group)).size === q.series.length;
@@ -93,6 +100,7 @@ function rollupBucketSql(q: BucketQuery, resolution: Resolution): { sql: string;
     shape: 'stats',
     rawMinutes: onePart,
     bind: (value) => params.add(value),
+    rolledUntil,
   });
   const series = `unnest(${params.add(q.series.map((s) => s.id))}::int8[], ${params.add(q.series.map((s) => s.group))}::int8[])
                   AS u(sid, g) CROSS JOIN LATERAL (${read.rows('u.sid')}) p`;
