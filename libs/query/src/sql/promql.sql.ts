@@ -215,18 +215,18 @@ function rangeFunction(call: RangeFunctionCall, ctx: Ctx): Relation {
 // Groups are formed in Node from the input label sets; PostgreSQL maps each input g to its group number.
 function aggregation(agg: Aggregation, ctx: Ctx): Relation {
   const child = relation(agg.expr, ctx);
+  const keyOf = groupKey(agg.grouping);
   const groupOf = new Map<string, number>();
   const labels = new Map<number, Labels>();
   const src: number[] = [];
   const dst: number[] = [];
   for (const [g, input] of child.labels) {
-    const key = groupLabels(input, agg.grouping);
-    const id = JSON.stringify(Object.entries(key).sort(([x], [y]) => (x < y ? -1 : 1)));
-    let group = groupOf.get(id);
+    const key = keyOf(input);
+    let group = groupOf.get(key);
     if (group === undefined) {
       group = groupOf.size + 1;
-      groupOf.set(id, group);
-      labels.set(group, key);
+      groupOf.set(key, group);
+      labels.set(group, groupLabels(input, agg.grouping));
     }
     src.push(g);
     dst.push(group);
@@ -236,6 +236,16 @@ function aggregation(agg: Aggregation, ctx: Ctx): Relation {
                  JOIN unnest(${ctx.params.add(src)}::int8[], ${ctx.params.add(dst)}::int8[]) AS k(src, dst) ON k.src = c.g
                 GROUP BY k.dst, c.i`;
   return { sql, labels };
+}
+
+// A string equal for two label sets exactly when groupLabels gives them equal groups, without building the group.
+function groupKey(grouping: Aggregation['grouping']): (labels: Labels) => string {
+  if (grouping === null) return () => '';
+  if (grouping.mode === 'by') {
+    const names = grouping.labels;
+    return (labels) => JSON.stringify(names.map((name) => (name in labels ? labels[name] : null)));
+  }
+  return (labels) => JSON.stringify(Object.entries(groupLabels(labels, grouping)).sort(([x], [y]) => (x < y ? -1 : 1)));
 }
 
 // `by` keeps only the listed labels (absent ones stay absent); `without` drops them and the metric name.
