@@ -36,7 +36,7 @@ describe(AppConfig.name, () => {
       cacheTtlSeconds: 300,
       websocket: { maxConnections: 1000, heartbeatIntervalSeconds: 30 },
       log: { format: 'json', level: 'info' },
-      storage: { retentionDays: 30, compressionAfter: '7 days' },
+      storage: { retentionDays: 30, compressionAfter: '7 days', rollupRetentionDays: 365, alertRetentionDays: 90 },
     });
   });
 
@@ -53,6 +53,8 @@ describe(AppConfig.name, () => {
     },
     { env: { COMPRESSION_AFTER: '12h' }, path: 'storage.compressionAfter', expected: '12 hours' },
     { env: { COMPRESSION_AFTER: '2w' }, path: 'storage.compressionAfter', expected: '2 weeks' },
+    { env: { ALERT_RETENTION_DAYS: '7' }, path: 'storage.alertRetentionDays', expected: 7 },
+    { env: { ALERT_RETENTION_DAYS: ' 400 ' }, path: 'storage.alertRetentionDays', expected: 400 },
     { env: { LOG_FORMAT: 'console' }, path: 'log.format', expected: 'console' },
     {
       env: { DATABASE_URL: 'postgresql://u:p@db:5432/rtpm' },
@@ -90,6 +92,10 @@ describe(AppConfig.name, () => {
     { env: { COMPRESSION_AFTER: '7x' }, variable: 'COMPRESSION_AFTER' },
     { env: { COMPRESSION_AFTER: '0d' }, variable: 'COMPRESSION_AFTER' },
     { env: { RETENTION_DAYS: 'forever' }, variable: 'RETENTION_DAYS' },
+    { env: { ALERT_RETENTION_DAYS: '0' }, variable: 'ALERT_RETENTION_DAYS' },
+    { env: { ALERT_RETENTION_DAYS: '-30' }, variable: 'ALERT_RETENTION_DAYS' },
+    { env: { ALERT_RETENTION_DAYS: '1.5' }, variable: 'ALERT_RETENTION_DAYS' },
+    { env: { ALERT_RETENTION_DAYS: 'forever' }, variable: 'ALERT_RETENTION_DAYS' },
     { env: { BATCH_INSERT_SIZE: '0' }, variable: 'BATCH_INSERT_SIZE' },
     { env: { MAX_BATCH_SIZE: '100001' }, variable: 'MAX_BATCH_SIZE' },
     { env: { CACHE_TTL: '-5' }, variable: 'CACHE_TTL' },

@@ -56,6 +56,7 @@ export class AppConfig {
     retentionDays: number;
     compressionAfter: string;
     rollupRetentionDays: number;
+    alertRetentionDays: number;
     partitionsAheadDays: number;
   };
   readonly worker: { concurrency: number };
@@ -103,6 +104,7 @@ export class AppConfig {
       retentionDays: env.RETENTION_DAYS,
       compressionAfter: toPostgresInterval(env.COMPRESSION_AFTER),
       rollupRetentionDays: env.ROLLUP_RETENTION_DAYS,
+      alertRetentionDays: env.ALERT_RETENTION_DAYS,
       partitionsAheadDays: env.PARTITIONS_AHEAD_DAYS,
     };
     this.worker = { concurrency: env.WORKER_CONCURRENCY };

@@ -131,6 +131,10 @@ export class Environment {
   @IntRange(1, 36500, 'days')
   ROLLUP_RETENTION_DAYS = 365;
 
+  // Counted from an alert's resolution; open (pending, firing) alerts never expire.
+  @IntRange(1, 36500, 'days')
+  ALERT_RETENTION_DAYS = 90;
+
   @IntRange(1, 60, 'days')
   PARTITIONS_AHEAD_DAYS = 7;
 
