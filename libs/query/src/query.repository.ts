@@ -8,7 +8,7 @@ import { QueryError } from './query.errors.js';
 import type { Labels } from './query.types.js';
 import { compileMatrixQuery, compileVectorQuery, labelsWithName, type VectorOptions } from './sql/promql.sql.js';
 import { compileSelectorSamplesQuery, type EvalGrid, type SeriesInfo } from './sql/selector-samples.sql.js';
-import { seriesMatchSql } from './sql/series-match.sql.js';
+import { seriesMatchSql, valueIndependentPlan } from './sql/series-match.sql.js';
 import { parseKeyedLists } from './sql/sql-params.js';
 import { bucketQuerySql, type BucketQuery } from './sql/structured.sql.js';
 
@@ -44,7 +44,11 @@ export class QueryReader {
   // The series the matchers select, at most limit + 1 (one more than allowed tells "too many").
   async matchSeries(matchers: LabelMatcher[], limit: number): Promise<SeriesInfo[]> {
     const { sql, params } = seriesMatchSql(matchers, limit);
-    const rows = await this.rows<{ id: string; name: string; labels: Labels }>(sql, params);
+    const rows = await this.rows<{ id: string; name: string; labels: Labels }>(
+      sql,
+      params,
+      valueIndependentPlan(matchers),
+    );
     return rows.map((row) => ({ id: Number(row.id), name: row.name, labels: row.labels }));
   }
 

@@ -2,7 +2,7 @@ import type { VectorSelector } from '@rtpm/promql';
 import { rollupReadSql, type RolledUntil } from '@rtpm/rollups';
 import { LOOKBACK_MS } from '../core/prom-params.js';
 import type { Labels } from '../query.types.js';
-import { seriesMatchSql } from './series-match.sql.js';
+import { seriesMatchSql, valueIndependentPlan } from './series-match.sql.js';
 import { numberList, SqlParams, timestampLiteral, timestampText } from './sql-params.js';
 
 // How PromQL reads a selector's samples: the evaluation grid and context shared by every statement
@@ -87,10 +87,9 @@ export function compileSelectorSamplesQuery(
             SELECT r.sid, ${numberList('r.tms')} AS times, ${numberList('r.value')} AS vals FROM (${rows}) r GROUP BY r.sid
           ) r ON r.sid = s.id`,
     params: ctx.params.values,
-    // The samples' plan does not depend on the range or the series (index scans per series); the match's may
-    // depend on its values except for equality matchers (the unique (name, ...) index, the GIN index on labels):
-    // prepared (parsed and planned once per connection) only then.
-    prepare: vs.matchers.every((m) => m.op === '=' && m.value !== ''),
+    // The samples' plan does not depend on the range or the series (index scans per series); the match's must not
+    // depend on its values either.
+    prepare: valueIndependentPlan(vs.matchers),
   };
 }
 

@@ -45,6 +45,13 @@ export function seriesMatchSql(
   };
 }
 
+// Whether the match's plan is the same whatever the matchers' values, so that it can be a prepared statement
+// (parsed and planned once per connection): equality matchers only, which use the unique (name, ...) index and the
+// GIN index on labels for any value; a regex or a negation may plan differently for different values.
+export function valueIndependentPlan(matchers: LabelMatcher[]): boolean {
+  return matchers.every((m) => m.op === '=' && m.value !== '');
+}
+
 // A PromQL (RE2) regex as a fully anchored PostgreSQL ARE. compileLabelRegex refuses what RE2 refuses, so both
 // engines see only patterns in their common ground; a leading (?i) becomes the ARE's embedded option.
 export function postgresRegex(re: string): string {
