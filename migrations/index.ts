@@ -4,6 +4,7 @@ import { Alerting1764510000000 } from './1764510000000-alerting.js';
 import { Auth1764600000000 } from './1764600000000-auth.js';
 import { RollupReadColumns1764700000000 } from './1764700000000-rollup-read-columns.js';
 import { RollupOnMinuteIndex1764800000000 } from './1764800000000-rollup-on-minute-index.js';
+import { AlertRetentionIndex1764900000000 } from './1764900000000-alert-retention-index.js';
 
 // Every migration, oldest first. Listed by hand so that the compiled apps need no file globbing.
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   Auth1764600000000,
   RollupReadColumns1764700000000,
   RollupOnMinuteIndex1764800000000,
+  AlertRetentionIndex1764900000000,
 ];

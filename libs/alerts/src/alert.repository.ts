@@ -18,6 +18,8 @@ const ALERT_COLUMNS = `a.id, a.rule_id, r.name AS rule_name, a.state, r.severity
   r.annotations`;
 // One drainer at a time keeps the realtime stream in commit order; the others skip the round.
 const OUTBOX_LOCK = `hashtext('rtpm.alert_transitions.outbox')`;
+// Alerts deleted per retention statement: each is its own short transaction with a bounded number of row locks.
+const RETENTION_BATCH = 10_000;
 
 // All SQL for alerts and their state history (alert_transitions, which doubles as the notification outbox).
 @Injectable()
@@ -168,6 +170,33 @@ export class AlertRepository {
       [id, by],
     );
     return row.n;
+  }
+
+  // Deletes resolved alerts that resolved before cutoffMs, oldest first and batchSize per statement, until a
+  // statement finds fewer; returns how many. Their transitions go with them (ON DELETE CASCADE). Open alerts are
+  // never touched, and neither is an alert with a transition the outbox has not handed on yet: it goes once
+  // published. SKIP LOCKED: a row someone holds is left for the next run rather than waited for. The ids go in as
+  // an array so that the delete probes the primary key (a join with the CTE was planned as a scan of all alerts).
+  async deleteResolvedBefore(cutoffMs: number, batchSize = RETENTION_BATCH): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const [row] = await this.sql.query<{ n: number }>(
+        `WITH deleted AS (
+                DELETE FROM alerts WHERE id = ANY(ARRAY(
+                  SELECT a.id FROM alerts a
+                   WHERE a.state = 'resolved' AND a.resolved_at < ${fromMs('$1::int8')}
+                     AND NOT EXISTS (
+                           SELECT 1 FROM alert_transitions t WHERE t.alert_id = a.id AND t.published_at IS NULL)
+                   ORDER BY a.resolved_at
+                   LIMIT $2
+                     FOR UPDATE SKIP LOCKED))
+                RETURNING 1)
+         SELECT count(*)::int AS n FROM deleted`,
+        [cutoffMs, batchSize],
+      );
+      total += row.n;
+      if (row.n < batchSize) return total;
+    }
   }
 
   async find(alertId: string): Promise<Alert | undefined> {

@@ -3,6 +3,7 @@ import { ActiveAlertsGauge } from './active-alerts.gauge.js';
 import { AlertEvaluatorService } from './alert-evaluator.service.js';
 import { AlertEventPublisher } from './alert-event.publisher.js';
 import { AlertOutboxService } from './alert-outbox.service.js';
+import { AlertRetentionService } from './alert-retention.service.js';
 import { AlertRuleRepository } from './alert-rule.repository.js';
 import { AlertRuleService } from './alert-rule.service.js';
 import { AlertRepository } from './alert.repository.js';
@@ -15,6 +16,7 @@ const SERVICES = [
   AlertService,
   AlertEvaluatorService,
   AlertOutboxService,
+  AlertRetentionService,
   AlertEventPublisher,
   WebhookNotifier,
   ActiveAlertsGauge,

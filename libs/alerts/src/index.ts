@@ -2,6 +2,7 @@ export { ActiveAlertsGauge } from './active-alerts.gauge.js';
 export { AlertEvaluatorService, type EvaluationRound } from './alert-evaluator.service.js';
 export { AlertEventPublisher } from './alert-event.publisher.js';
 export { AlertOutboxService } from './alert-outbox.service.js';
+export { AlertRetentionService, type AlertRetentionReport } from './alert-retention.service.js';
 export { AlertRuleService } from './alert-rule.service.js';
 export { AlertService } from './alert.service.js';
 export { AlertsError, type AlertsErrorCode, type AlertsFieldProblem } from './alerts.errors.js';
