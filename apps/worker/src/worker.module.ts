@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AlertsModule } from '@rtpm/alerts';
 import { AppConfig, ConfigModule } from '@rtpm/config';
 import { DatabaseModule } from '@rtpm/database';
 import { JobsModule } from '@rtpm/jobs';
@@ -30,6 +31,8 @@ export class WorkerModule {
         JobsModule,
         RollupsModule,
         StorageModule,
+        // For the retention job's alert history; evaluation and notifications live in AlertsWorkerModule.
+        AlertsModule,
         AlertsWorkerModule,
       ],
       providers: [
