@@ -116,6 +116,18 @@ describe('Prometheus HTTP API under /prometheus/api/v1', () => {
     expect(late.body.data).toEqual([{ __name__: requests, code: '500', job: 'api' }]);
   });
 
+  it('matches series as PromQL selectors do: case-insensitive and named-group regexes, empty and absent labels', async () => {
+    const series = async (selector: string) =>
+      (await api(`/series?match[]=${encodeURIComponent(selector)}`)).body.data as Record<string, string>[];
+    const codes = async (selector: string) => (await series(selector)).map((s) => s.code).sort();
+    expect(await codes(`${requests}{job=~"(?i)API"}`)).toEqual(['200', '500']);
+    expect(await codes(`${requests}{code=~"(?P<c>5)00"}`)).toEqual(['500']);
+    expect(await codes(`${requests}{code!~"(?i)5.*"}`)).toEqual(['200']);
+    expect(await codes(`${requests}{room=""}`)).toEqual(['200', '500']);
+    expect(await series(`${requests}{room!=""}`)).toEqual([]);
+    expect(await series(`{__name__=~"(?i)${temp.toUpperCase()}"}`)).toEqual([{ __name__: temp, room: 'lab' }]);
+  });
+
   it('serves metadata with type, help and unit', async () => {
     const { body } = await api(`/metadata?metric=${requests}`);
     expect(body).toEqual({

@@ -25,5 +25,6 @@ export {
   type SampleInput,
 } from './metrics.types.js';
 export { type SeriesLookup, type SeriesMetadataRow } from './series-lookup.repository.js';
+export { matchersCondition } from './series-match.sql.js';
 export { INSERT_NEW_SAMPLES_SQL, SampleRepository, UPSERT_SAMPLES_SQL, sampleParameters } from './sample.repository.js';
 export { mergeLastWriteWins } from './sample-writer.js';

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { SqlClient } from '@rtpm/database';
-import { compileLabelRegex, type LabelMatcher } from '@rtpm/promql';
+import type { LabelMatcher } from '@rtpm/promql';
 import type { Labels, MetricType } from './metrics.types.js';
+import { matchersCondition } from './series-match.sql.js';
 
 // What the Prometheus metadata endpoints filter on: selectors (OR of ANDed matchers) and an optional time range
 // in which a series must have at least one sample.
@@ -79,7 +80,7 @@ function where(lookup: SeriesLookup, params: unknown[]): string {
   const add = (value: unknown) => `$${params.push(value)}`;
   const conditions: string[] = [];
   if (lookup.selectors.length > 0) {
-    conditions.push(`(${lookup.selectors.map((matchers) => `(${matchersSql(matchers, add)})`).join(' OR ')})`);
+    conditions.push(`(${lookup.selectors.map((matchers) => `(${matchersCondition(matchers, add)})`).join(' OR ')})`);
   }
   if (lookup.startMs !== undefined || lookup.endMs !== undefined) {
     const from = add(new Date(Math.max(lookup.startMs ?? 0, 0)).toISOString());
@@ -89,24 +90,4 @@ function where(lookup: SeriesLookup, params: unknown[]): string {
     );
   }
   return conditions.length > 0 ? conditions.join(' AND ') : 'true';
-}
-
-// A missing label is the empty string, as in Prometheus; regexes are fully anchored.
-function matchersSql(matchers: LabelMatcher[], add: (value: unknown) => string): string {
-  const parts = matchers.map((m) => {
-    const column = m.name === '__name__' ? 'name' : `coalesce(labels->>${add(m.name)}, '')`;
-    switch (m.op) {
-      case '=':
-        return m.name !== '__name__' && m.value !== ''
-          ? `labels @> ${add(JSON.stringify({ [m.name]: m.value }))}::jsonb`
-          : `${column} = ${add(m.value)}`;
-      case '!=':
-        return `${column} <> ${add(m.value)}`;
-      case '=~':
-      case '!~':
-        compileLabelRegex(m.value);
-        return `${column} ${m.op === '=~' ? '~' : '!~'} ${add(`^(?:${m.value})$`)}`;
-    }
-  });
-  return parts.length > 0 ? parts.join(' AND ') : 'true';
 }
