@@ -72,6 +72,18 @@ describe('query limits', () => {
     expect(response.status).toBe(422);
     expect(response.body).toMatchObject({ statusCode: 422, error: 'Unprocessable Entity' });
     expect(response.body.message).toContain('QUERY_MAX_SERIES');
+
+    // The limit counts the series read, not the groups they form.
+    const grouped = await postJson(api, '/api/v1/metrics/query', {
+      metric_name: metric,
+      start_time: iso(T0),
+      end_time: iso(T0 + 10 * MINUTE),
+      step: '1m',
+      aggregation: 'sum',
+      group_by: ['none_such'],
+    });
+    expect(grouped.status).toBe(422);
+    expect(grouped.body.message).toContain('QUERY_MAX_SERIES');
   });
 
   it('answers once the selector is narrow enough', async () => {

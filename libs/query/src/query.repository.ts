@@ -10,7 +10,7 @@ import { compileMatrixQuery, compileVectorQuery, labelsWithName, type VectorOpti
 import { compileSelectorSamplesQuery, type EvalGrid, type SeriesInfo } from './sql/selector-samples.sql.js';
 import { seriesMatchSql, valueIndependentPlan } from './sql/series-match.sql.js';
 import { parseKeyedLists } from './sql/sql-params.js';
-import { bucketQuerySql, type BucketQuery } from './sql/structured.sql.js';
+import { bucketQuerySql, matchedBucketQuerySql, type BucketQuery } from './sql/structured.sql.js';
 
 export type { SeriesInfo };
 
@@ -23,6 +23,13 @@ export interface StepSeries {
 export interface SampleSeries {
   labels: Labels;
   times: number[]; // epoch ms, ascending
+  values: number[];
+}
+
+// A series' (or group's) labels with its buckets (start, epoch ms) and values, in time order.
+export interface BucketSeries {
+  labels: Labels;
+  bucketsMs: number[];
   values: number[];
 }
 
@@ -113,6 +120,24 @@ export class QueryReader {
       const { keys, values } = parseKeyedLists(row.buckets, row.vals);
       return { group: Number(row.g), bucketsMs: keys, values };
     });
+  }
+
+  // The series the matchers select (at most limit + 1) and each one's buckets, in one statement
+  // (matchedBucketQuerySql); series without buckets are left out of `series`.
+  async matchedBuckets(
+    matchers: LabelMatcher[],
+    limit: number,
+    query: Omit<BucketQuery, 'series'>,
+  ): Promise<{ matched: number; series: BucketSeries[] }> {
+    const { sql, params, prepare } = matchedBucketQuerySql(matchers, limit, query, this.rolledUntil);
+    const rows = await this.rows<{ labels: Labels; buckets: string | null; vals: string }>(sql, params, prepare);
+    const series: BucketSeries[] = [];
+    for (const row of rows) {
+      if (row.buckets === null) continue;
+      const { keys, values } = parseKeyedLists(row.buckets, row.vals);
+      series.push({ labels: row.labels, bucketsMs: keys, values });
+    }
+    return { matched: rows.length, series };
   }
 
   // prepare: a named statement, parsed and planned once per connection (node-postgres keeps the names it has

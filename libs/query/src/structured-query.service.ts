@@ -7,7 +7,8 @@ import { sortByLabels } from './core/prom-format.js';
 import { checkResolution } from './core/prom-params.js';
 import { QueryCache } from './query-cache.js';
 import { QueryError } from './query.errors.js';
-import { QueryRepository } from './query.repository.js';
+import { QueryRepository, type BucketSeries, type QueryReader } from './query.repository.js';
+import type { BucketQuery } from './sql/structured.sql.js';
 import type { Labels, QueryBody, StructuredQuery, StructuredResult, StructuredSeries } from './query.types.js';
 
 // Steps offered when the request names none: the smallest that keeps a series under AUTO_STEP_POINTS points.
@@ -46,54 +47,69 @@ export class StructuredQueryService {
       { name: '__name__', op: '=', value: query.metricName },
       ...Object.entries(query.labels).map(([name, value]) => ({ name, op: '=' as const, value })),
     ];
+    const range = {
+      startMs: query.startMs,
+      endMs: query.endMs,
+      stepMs: query.stepMs,
+      aggregation: query.aggregation,
+    };
     return this.repository.read(timeoutMs, async (reader) => {
-      const matched = await reader.matchSeries(matchers, max);
-      if (matched.length > max) {
+      // Each series on its own: match and read in one statement. Grouped: groups are formed in Node first.
+      const { matched, series } = query.groupBy
+        ? await groupedBuckets(reader, matchers, max, query.groupBy, range)
+        : await reader.matchedBuckets(matchers, max, range);
+      if (matched > max) {
         throw new QueryError(
           'too_many_series',
           `the query selects more than ${max} series (the QUERY_MAX_SERIES limit); narrow it with more labels or group_by`,
         );
       }
-      // Output groups: each series on its own, or the series sharing their group_by label values.
-      const groupOf = new Map<string, number>();
-      const groupLabels: Labels[] = [];
-      const members = matched.map((s) => {
-        const labels = query.groupBy
-          ? Object.fromEntries(query.groupBy.filter((l) => l in s.labels).map((l) => [l, s.labels[l]]))
-          : s.labels;
-        const key = JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : 1)));
-        if (!groupOf.has(key)) {
-          groupOf.set(key, groupLabels.length);
-          groupLabels.push(labels);
-        }
-        return { id: s.id, group: groupOf.get(key)! };
-      });
-      const rows =
-        members.length === 0
-          ? []
-          : await reader.buckets({
-              series: members,
-              startMs: query.startMs,
-              endMs: query.endMs,
-              stepMs: query.stepMs,
-              aggregation: query.aggregation,
-            });
-      const series = new Map<number, StructuredSeries>();
       const iso = new IsoTimeFormatter();
-      for (const row of rows) {
-        const points = row.bucketsMs.map((ms, k) => ({ timestamp: iso.format(ms), value: row.values[k] }));
-        series.set(row.group, { labels: groupLabels[row.group], points });
-      }
       return {
         metric_name: query.metricName,
         start_time: new Date(query.startMs).toISOString(),
         end_time: new Date(query.endMs).toISOString(),
         step: formatDuration(query.stepMs),
         aggregation: query.aggregation,
-        series: sortByLabels([...series.values()]),
+        series: sortByLabels(
+          series.map((s): StructuredSeries => ({
+            labels: s.labels,
+            points: s.bucketsMs.map((ms, k) => ({ timestamp: iso.format(ms), value: s.values[k] })),
+          })),
+        ),
       };
     });
   }
+}
+
+// The matched series (at most max + 1; nothing is read beyond max) grouped by their group_by label values, with
+// each group's buckets; groups without any are left out.
+async function groupedBuckets(
+  reader: QueryReader,
+  matchers: LabelMatcher[],
+  max: number,
+  groupBy: string[],
+  range: Omit<BucketQuery, 'series'>,
+): Promise<{ matched: number; series: BucketSeries[] }> {
+  const matched = await reader.matchSeries(matchers, max);
+  if (matched.length === 0 || matched.length > max) return { matched: matched.length, series: [] };
+  const groupOf = new Map<string, number>();
+  const groupLabels: Labels[] = [];
+  const members = matched.map((s) => {
+    const key = JSON.stringify(groupBy.map((l) => (l in s.labels ? s.labels[l] : null)));
+    let group = groupOf.get(key);
+    if (group === undefined) {
+      group = groupLabels.length;
+      groupOf.set(key, group);
+      groupLabels.push(Object.fromEntries(groupBy.filter((l) => l in s.labels).map((l) => [l, s.labels[l]])));
+    }
+    return { id: s.id, group };
+  });
+  const rows = await reader.buckets({ series: members, ...range });
+  return {
+    matched: matched.length,
+    series: rows.map((row) => ({ labels: groupLabels[row.group], bucketsMs: row.bucketsMs, values: row.values })),
+  };
 }
 
 function autoStep(rangeMs: number): number {

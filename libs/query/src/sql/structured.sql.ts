@@ -1,5 +1,7 @@
 import { rollupReadSql, type RolledUntil, type Resolution } from '@rtpm/rollups';
+import type { LabelMatcher } from '@rtpm/promql';
 import type { StructuredAggregation } from '../query.types.js';
+import { seriesMatchSql, valueIndependentPlan } from './series-match.sql.js';
 import { numberList, SqlParams, timestampLiteral } from './sql-params.js';
 
 const AGGREGATES: Record<StructuredAggregation, string> = {
@@ -51,6 +53,14 @@ export interface BucketQuery {
   aggregation: StructuredAggregation;
 }
 
+// Where a statement's series come from, as SQL: `pairs` is a relation u(sid, g) of series ids and their output
+// groups, `ids` an int8[] of the ids; eachOwnGroup: no two series share a group.
+interface SeriesSource {
+  pairs: string;
+  ids: string;
+  eachOwnGroup: boolean;
+}
+
 // The samples in [start, end) bucketed by step, buckets aligned to the epoch (date_bin) and stamped with their
 // start; aggregated per output group (a series, or the series sharing the group_by label values) in one
 // statement. Groups are integers formed in Node: PostgreSQL never groups on jsonb.
@@ -61,22 +71,65 @@ export function bucketQuerySql(
   q: BucketQuery,
   rolledUntil?: RolledUntil,
 ): { sql: string; params: unknown[]; prepare: boolean } {
-  const resolution = rollupResolution(q);
-  const { sql, params } = resolution ? rollupBucketSql(q, resolution, rolledUntil) : rawBucketSql(q);
+  const params = new SqlParams();
+  const groups = q.series.map((s) => s.group);
+  const ids = params.add(q.series.map((s) => s.id));
+  const source: SeriesSource = {
+    pairs: `unnest(${ids}::int8[], ${params.add(groups)}::int8[]) AS u(sid, g)`,
+    ids,
+    eachOwnGroup: new Set(groups).size === groups.length,
+  };
+  const { sql, rolled } = bucketsSql(q, source, params, rolledUntil);
+  return { sql, params: params.values, prepare: rolled };
+}
+
+// The same for every series the matchers select, each its own group, with the match in the statement (one round
+// trip): rows are the matched series (id, name, labels; at most limit + 1, as seriesMatchSql), each with its
+// buckets and values (NULL when it has none); with more than `limit` series, nothing is read.
+export function matchedBucketQuerySql(
+  matchers: LabelMatcher[],
+  limit: number,
+  q: Omit<BucketQuery, 'series'>,
+  rolledUntil?: RolledUntil,
+): { sql: string; params: unknown[]; prepare: boolean } {
+  const params = new SqlParams();
+  const match = seriesMatchSql(matchers, limit, params).sql;
+  const within = `(SELECT count(*) FROM s) <= ${limit}`;
+  const source: SeriesSource = {
+    pairs: `(SELECT id AS sid, id AS g FROM s WHERE ${within}) u`,
+    ids: `ARRAY(SELECT id FROM s WHERE ${within})`,
+    eachOwnGroup: true,
+  };
+  const { sql, rolled } = bucketsSql(q, source, params, rolledUntil);
+  return {
+    sql: `WITH s AS MATERIALIZED (${match})
+          SELECT s.id, s.name, s.labels, b.buckets, b.vals FROM s LEFT JOIN (${sql}) b ON b.g = s.id`,
+    params: params.values,
+    prepare: rolled && valueIndependentPlan(matchers),
+  };
+}
+
+function bucketsSql(
+  q: Omit<BucketQuery, 'series'>,
+  source: SeriesSource,
+  params: SqlParams,
+  rolledUntil?: RolledUntil,
+): { sql: string; rolled: boolean } {
+  const resolution = rollupResolution(q, source);
+  const sql = resolution ? rollupBucketSql(q, resolution, source, params, rolledUntil) : rawBucketSql(q, source);
   return {
     sql: `SELECT b.g, ${numberList('b.bucket_ms')} AS buckets, ${numberList('b.value')} AS vals
             FROM (${sql}) b GROUP BY b.g`,
-    params,
-    prepare: resolution !== undefined,
+    rolled: resolution !== undefined,
   };
 }
 
 // Rollups answer a query whose step is whole 1m (or 1h) buckets: epoch-aligned steps are unions of them, so the
 // statistics of a step are those of its buckets (sums equal up to the order of floating-point additions).
-function rollupResolution(q: BucketQuery): Resolution | undefined {
+function rollupResolution(q: Omit<BucketQuery, 'series'>, source: SeriesSource): Resolution | undefined {
   const aggregate = ROLLUP_AGGREGATES[q.aggregation];
   if (aggregate === undefined) return undefined;
-  if (q.aggregation === 'last' && new Set(q.series.map((s) => s.group)).size < q.series.length) return undefined;
+  if (q.aggregation === 'last' && !source.eachOwnGroup) return undefined;
   if (q.stepMs % 3_600_000 === 0) return '1h';
   return q.stepMs % 60_000 === 0 ? '1m' : undefined;
 }
@@ -86,13 +139,14 @@ function rollupResolution(q: BucketQuery): Resolution | undefined {
 // the same whatever the range and the series (a nested loop of index scans per series, partitions of raw samples
 // pruned when the executor starts), which is what lets PostgreSQL's generic plan of the prepared statement serve.
 function rollupBucketSql(
-  q: BucketQuery,
+  q: Omit<BucketQuery, 'series'>,
   resolution: Resolution,
+  source: SeriesSource,
+  params: SqlParams,
   rolledUntil?: RolledUntil,
-): { sql: string; params: unknown[] } {
-  const params = new SqlParams();
+): string {
   // Steps of one minute over groups of one series: with raw samples grouped per minute, every part is a whole step.
-  const onePart = q.stepMs === 60_000 && new Set(q.series.map((s) => s.group)).size === q.series.length;
+  const onePart = q.stepMs === 60_000 && source.eachOwnGroup;
   const read = rollupReadSql({
     fromMs: q.startMs,
     toMs: q.endMs,
@@ -102,39 +156,32 @@ function rollupBucketSql(
     bind: (value) => params.add(value),
     rolledUntil,
   });
-  const series = `unnest(${params.add(q.series.map((s) => s.id))}::int8[], ${params.add(q.series.map((s) => s.group))}::int8[])
-                  AS u(sid, g) CROSS JOIN LATERAL (${read.rows('u.sid')}) p`;
+  const series = `${source.pairs} CROSS JOIN LATERAL (${read.rows('u.sid')}) p`;
   if (onePart) {
-    const sql = `
+    return `
       WITH ${read.ctes}
       SELECT u.g, (extract(epoch FROM p.sub) * 1000)::int8 AS bucket_ms, (${ONE_PART[q.aggregation]})::float8 AS value
         FROM ${series}`;
-    return { sql, params: params.values };
   }
   const bucket = `date_bin(${params.add(`${q.stepMs} milliseconds`)}::interval, p.sub, timestamptz 'epoch')`;
-  const sql = `
+  return `
     WITH ${read.ctes}
     SELECT u.g, (extract(epoch FROM ${bucket}) * 1000)::int8 AS bucket_ms,
            (${ROLLUP_AGGREGATES[q.aggregation]})::float8 AS value
       FROM ${series}
      GROUP BY u.g, ${bucket}`;
-  return { sql, params: params.values };
 }
 
-function rawBucketSql(q: BucketQuery): { sql: string; params: unknown[] } {
-  const params = new SqlParams();
-  const ids = params.add(q.series.map((s) => s.id));
-  const groups = params.add(q.series.map((s) => s.group));
+function rawBucketSql(q: Omit<BucketQuery, 'series'>, source: SeriesSource): string {
   // series_id = ANY(...) rather than a join driving per-series index scans: with many series PostgreSQL can
   // then choose one sequential scan of the time range, which beats a heap page visit per sample.
-  const sql = `
-    SELECT k.g, (extract(epoch FROM x.bucket) * 1000)::int8 AS bucket_ms, (${AGGREGATES[q.aggregation]})::float8 AS value
+  return `
+    SELECT u.g, (extract(epoch FROM x.bucket) * 1000)::int8 AS bucket_ms, (${AGGREGATES[q.aggregation]})::float8 AS value
       FROM (SELECT m.series_id, date_bin('${q.stepMs} milliseconds'::interval, m.time, timestamptz 'epoch') AS bucket,
                    m.time, m.value
               FROM metric_samples m
-             WHERE m.series_id = ANY(${ids}::int8[])
+             WHERE m.series_id = ANY(${source.ids}::int8[])
                AND m.time >= ${timestampLiteral(q.startMs)} AND m.time < ${timestampLiteral(q.endMs)}) x
-      JOIN unnest(${ids}::int8[], ${groups}::int8[]) AS k(id, g) ON k.id = x.series_id
-     GROUP BY k.g, x.bucket`;
-  return { sql, params: params.values };
+      JOIN ${source.pairs} ON u.sid = x.series_id
+     GROUP BY u.g, x.bucket`;
 }
