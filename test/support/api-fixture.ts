@@ -1,3 +1,4 @@
+import type { AppConfig } from '@rtpm/config';
 import { afterAll, beforeAll } from 'vitest';
 import { startApi, type RunningApi } from './api-server.js';
 import { SampleStore } from './sample-store.js';
@@ -9,10 +10,10 @@ export interface ApiFixture {
 
 // The usual e2e setup: a real API on an ephemeral port plus direct SQL access to check what it stored.
 // Fields are filled in beforeAll, so read them inside tests, not at describe time.
-export function useApiFixture(): ApiFixture {
+export function useApiFixture(config?: AppConfig): ApiFixture {
   const fixture = {} as ApiFixture;
   beforeAll(async () => {
-    fixture.api = await startApi();
+    fixture.api = await startApi(config);
     fixture.store = new SampleStore();
   });
   afterAll(async () => {
