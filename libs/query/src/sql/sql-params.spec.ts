@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseKeyedLists } from './sql-params.js';
+import { parseKeyedLists, SqlParams } from './sql-params.js';
 
 describe(parseKeyedLists.name, () => {
   it.each<{ keys: string; values: string; expected: { keys: number[]; values: number[] } }>([
@@ -19,5 +19,21 @@ describe(parseKeyedLists.name, () => {
     },
   ])('$keys / $values', ({ keys, values, expected }) => {
     expect(parseKeyedLists(keys, values)).toEqual(expected);
+  });
+});
+
+describe(SqlParams.name, () => {
+  it.each<{ value: unknown; expected: unknown }>([
+    { value: [1, 2, 3], expected: '{1,2,3}' },
+    { value: [], expected: '{}' },
+    { value: [0.5, NaN, Infinity, -Infinity, -1e-7], expected: '{0.5,NaN,Infinity,-Infinity,-1e-7}' },
+    { value: ['a', 'b'], expected: ['a', 'b'] },
+    { value: [1, '2'], expected: [1, '2'] },
+    { value: 'bench_cpu', expected: 'bench_cpu' },
+  ])('passes $value as $expected', ({ value, expected }) => {
+    const params = new SqlParams();
+    expect(params.add('first')).toBe('$1');
+    expect(params.add(value)).toBe('$2');
+    expect(params.values).toEqual(['first', expected]);
   });
 });

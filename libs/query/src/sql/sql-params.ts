@@ -1,11 +1,21 @@
-// Collects bind parameters while SQL text is assembled; add() returns the placeholder.
+// Collects bind parameters while SQL text is assembled; add() returns the placeholder. A list of numbers (series
+// ids, groups, values) goes as one array literal: node-postgres would quote and escape every element of it.
 export class SqlParams {
   readonly values: unknown[] = [];
 
   add(value: unknown): string {
-    this.values.push(value);
+    this.values.push(isNumberList(value) ? numberArrayLiteral(value) : value);
     return `$${this.values.length}`;
   }
+}
+
+function isNumberList(value: unknown): value is number[] {
+  return Array.isArray(value) && value.every((element) => typeof element === 'number');
+}
+
+// PostgreSQL's array input reads NaN, Infinity and -Infinity for float8[] as JavaScript prints them.
+function numberArrayLiteral(values: number[]): string {
+  return `{${values.join(',')}}`;
 }
 
 // A float8 literal for SQL text, including the values SQL has no digits for.
