@@ -1,8 +1,6 @@
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
-import { cleanup, envInt, freshDatabase, seedApiKey, startApi, startWorker } from './support.js';
+import { type Case, loadDataset, METRICS, MINUTE, POINTS, queryCases, rollUp } from './query-dataset.js';
+import { cleanup, envInt, freshDatabase, seedApiKey, startApi } from './support.js';
 
 // npm run bench:query — a fixed dataset (2,000 series, one point per minute over 24 h) loaded with COPY into a
 // fresh database, then the median and p95 latency of three queries through the structured and the PromQL
@@ -17,81 +15,6 @@ import { cleanup, envInt, freshDatabase, seedApiKey, startApi, startWorker } fro
 const RUNS = envInt('BENCH_RUNS', 30);
 const WARMUP = envInt('BENCH_WARMUP', 3);
 const SERIES_PER_METRIC = envInt('BENCH_SERIES_PER_METRIC', 1_000);
-const POINTS = 24 * 60;
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-const METRICS = ['bench_cpu', 'bench_mem'];
-const REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1', 'ap-south-1'];
-
-async function load(db: pg.Pool, endMs: number): Promise<void> {
-  const names: string[] = [];
-  const labels: string[] = [];
-  for (const name of METRICS) {
-    for (let i = 0; i < SERIES_PER_METRIC; i++) {
-      names.push(name);
-      labels.push(JSON.stringify({ host: `host-${i}`, region: REGIONS[i % REGIONS.length] }));
-    }
-  }
-  const { rows } = await db.query<{ id: string }>(
-    `INSERT INTO metric_series (name, labels, type)
-     SELECT n, l, 'gauge' FROM unnest($1::text[], $2::jsonb[]) WITH ORDINALITY AS u(n, l, o) ORDER BY o
-     RETURNING id`,
-    [names, labels],
-  );
-  const ids = rows.map((row) => Number(row.id));
-  const startMs = endMs - (POINTS - 1) * MINUTE;
-  function* chunks(): Generator<string> {
-    for (let p = 0; p < POINTS; p++) {
-      const time = new Date(startMs + p * MINUTE).toISOString();
-      let chunk = '';
-      for (let s = 0; s < ids.length; s++) chunk += `${ids[s]}\t${time}\t${((s * 7919 + p * 104729) % 10000) / 100}\n`;
-      yield chunk;
-    }
-  }
-  const client = await db.connect();
-  try {
-    await pipeline(
-      Readable.from(chunks()),
-      client.query(copyFrom('COPY metric_samples (series_id, time, value) FROM STDIN')),
-    );
-  } finally {
-    client.release();
-  }
-  await db.query('VACUUM ANALYZE metric_series');
-  await db.query('VACUUM ANALYZE metric_samples');
-}
-
-// Lets the worker roll the loaded samples up: watermarks back to the start of the data, then wait until the 1m
-// rollup has caught up with the closed minutes and the 1h rollup with the 1m one.
-async function rollUp(db: pg.Pool, startMs: number, env: Record<string, string>): Promise<void> {
-  const from = new Date(Math.floor(startMs / HOUR) * HOUR);
-  await db.query(`UPDATE rollup_watermarks SET rolled_until = $1`, [from]);
-  await startWorker(env);
-  for (;;) {
-    const { rows } = await db.query<{ caught_up: boolean }>(
-      `SELECT bool_and(CASE resolution
-                WHEN '1m' THEN rolled_until >= date_trunc('minute', now() - interval '2 minutes')
-                ELSE rolled_until >= date_trunc('hour', (SELECT rolled_until FROM rollup_watermarks WHERE resolution = '1m'))
-              END) AS caught_up
-         FROM rollup_watermarks`,
-    );
-    if (rows[0].caught_up) break;
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-  }
-  await db.query('VACUUM ANALYZE metric_rollups_1m');
-  await db.query('VACUUM ANALYZE metric_rollups_1h');
-}
-
-// Response bodies are checked loosely: only a few fields, differently shaped per endpoint.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Body = any;
-
-interface Case {
-  name: string;
-  request: () => Promise<Response>;
-  // Sanity check of the answer, so that a fast error is never mistaken for a fast query.
-  check: (body: Body) => string | undefined;
-}
 
 async function measure(c: Case): Promise<{ median: number; p95: number }> {
   const timings: number[] = [];
@@ -121,7 +44,7 @@ async function main(): Promise<void> {
   const startMs = endMs - 24 * 60 * MINUTE;
   try {
     const loadStarted = Date.now();
-    await load(db, endMs);
+    await loadDataset(db, endMs, SERIES_PER_METRIC);
     console.log(`loaded with COPY in ${((Date.now() - loadStarted) / 1000).toFixed(1)} s`);
 
     // Redis names of their own: no other process's jobs or realtime messages mix with this run's.
@@ -132,75 +55,7 @@ async function main(): Promise<void> {
 
     const { baseUrl } = await startApi({ ...env, CACHE_TTL: '0' });
     const authorization = `Bearer ${await seedApiKey(databaseUrl, 'reader')}`;
-    const post = (body: object) =>
-      fetch(`${baseUrl}/api/v1/metrics/query`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization },
-        body: JSON.stringify(body),
-      });
-    const prom = (endpoint: string, params: Record<string, string>) =>
-      fetch(`${baseUrl}/api/v1/metrics/query/${endpoint}?${new URLSearchParams(params)}`, {
-        headers: { authorization },
-      });
-    const range = { start: String(startMs / 1000), end: String(endMs / 1000) };
-    const lastHour = { start: String((endMs - HOUR) / 1000), end: String(endMs / 1000) };
-    const window = { start_time: new Date(startMs).toISOString(), end_time: new Date(endMs + 1).toISOString() };
-    const hourWindow = { ...window, start_time: new Date(endMs - HOUR).toISOString() };
-    const expectSeries = (n: number) => (count: number) =>
-      count === n ? undefined : `expected ${n} series, got ${count}`;
-
-    const cases: Case[] = [
-      {
-        // What any request costs here (HTTP, framework, client), for reading the figures below on a busy machine.
-        name: 'floor          GET /health/live',
-        request: () => fetch(`${baseUrl}/health/live`),
-        check: (body) => (body.status === 'ok' ? undefined : 'not ok'),
-      },
-      {
-        name: 'Q1 structured  one series, 24 h, 1m step',
-        request: () => post({ metric_name: 'bench_cpu', labels: { host: 'host-1' }, ...window, step: '1m' }),
-        check: (body) =>
-          expectSeries(1)(body.series.length) ??
-          (body.series[0].points.length >= POINTS - 1 ? undefined : 'too few points'),
-      },
-      {
-        name: 'Q1 PromQL      bench_cpu{host="host-1"}, 1m step',
-        request: () => prom('range', { query: 'bench_cpu{host="host-1"}', ...range, step: '60' }),
-        check: (body) => expectSeries(1)(body.data.result.length),
-      },
-      {
-        name: 'Q2 structured  sum group_by region, 5m step',
-        request: () =>
-          post({ metric_name: 'bench_cpu', ...window, step: '5m', aggregation: 'sum', group_by: ['region'] }),
-        check: (body) => expectSeries(REGIONS.length)(body.series.length),
-      },
-      {
-        name: 'Q2 PromQL      sum by (region) (bench_cpu), 5m step',
-        request: () => prom('range', { query: 'sum by (region) (bench_cpu)', ...range, step: '300' }),
-        check: (body) => expectSeries(REGIONS.length)(body.data.result.length),
-      },
-      {
-        name: 'Q2 structured  sum group_by region, 5m step, last 1 h',
-        request: () =>
-          post({ metric_name: 'bench_cpu', ...hourWindow, step: '5m', aggregation: 'sum', group_by: ['region'] }),
-        check: (body) => expectSeries(REGIONS.length)(body.series.length),
-      },
-      {
-        name: 'Q2 PromQL      sum by (region) (bench_cpu), 5m, last 1 h',
-        request: () => prom('range', { query: 'sum by (region) (bench_cpu)', ...lastHour, step: '300' }),
-        check: (body) => expectSeries(REGIONS.length)(body.data.result.length),
-      },
-      {
-        name: 'Q3 REST        GET /metrics/latest/bench_cpu',
-        request: () => fetch(`${baseUrl}/api/v1/metrics/latest/bench_cpu`, { headers: { authorization } }),
-        check: (body) => expectSeries(SERIES_PER_METRIC)(body.series.length),
-      },
-      {
-        name: 'Q3 PromQL      instant bench_cpu',
-        request: () => prom('instant', { query: 'bench_cpu', time: String(endMs / 1000) }),
-        check: (body) => expectSeries(SERIES_PER_METRIC)(body.data.result.length),
-      },
-    ];
+    const cases = queryCases(baseUrl, authorization, { startMs, endMs }, SERIES_PER_METRIC);
     console.log('');
     console.log(`${'query'.padEnd(56)} ${'median'.padStart(10)} ${'p95'.padStart(10)}`);
     for (const c of cases) {

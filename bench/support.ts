@@ -68,9 +68,13 @@ export async function freePort(): Promise<number> {
 // Starts the built API on 127.0.0.1, with the heap flag of `npm run start:api`, and waits for its liveness probe.
 // BENCH_API_NODE_ARGS passes more flags to its node process, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to
 // profile the API under the benchmark's load.
-export function startApi(env: Record<string, string>): Promise<{ baseUrl: string; child: ChildProcess }> {
+// checkout: the directory of another built checkout to run the API of (bench:query-ab); this one by default.
+export function startApi(
+  env: Record<string, string>,
+  checkout = root,
+): Promise<{ baseUrl: string; child: ChildProcess }> {
   const nodeArgs = ['--max-old-space-size=1024', ...(process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean)];
-  return startBuilt('api', 'PORT', nodeArgs, env);
+  return startBuilt('api', 'PORT', nodeArgs, env, checkout);
 }
 
 // Starts the built worker (its own HTTP port for /health/live) and waits for its liveness probe.
@@ -83,10 +87,11 @@ async function startBuilt(
   portVariable: string,
   nodeArgs: string[],
   env: Record<string, string>,
+  checkout = root,
 ): Promise<{ baseUrl: string; child: ChildProcess }> {
   const port = await freePort();
   const child = spawn(process.execPath, [...nodeArgs, `dist/apps/${app}/apps/${app}/src/main.js`], {
-    cwd: root,
+    cwd: checkout,
     env: { ...process.env, ...env, [portVariable]: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
