@@ -114,8 +114,8 @@ export class PromQueryService {
       const bare = unwrap(expr);
       const max = this.config.query.maxSeries;
       const samples = bare.kind === 'vector_selector' ? await reader.selectorSamples(bare, grid, max) : undefined;
-      if (samples && samples.matched > max) throw tooManySeries(max);
-      if (bare.kind === 'vector_selector' && samples) {
+      if (samples && bare.kind === 'vector_selector') {
+        if (samples.matched > max) throw tooManySeries(max);
         const own = { ...grid, startMs: grid.startMs - bare.offsetMs };
         return sortByLabels(
           samples.series

@@ -99,25 +99,18 @@ export class QueryReader {
   ): Promise<{ matched: number; series: SampleSeries[] } | undefined> {
     const compiled = compileSelectorSamplesQuery(selector, grid, limit, this.rolledUntil);
     if (!compiled) return undefined;
-    const rows = await this.rows<{ id: string; name: string; labels: Labels; times: string | null; vals: string }>(
-      compiled.sql,
-      compiled.params,
-      compiled.prepare,
-    );
-    const series: SampleSeries[] = [];
-    for (const row of rows) {
-      if (row.times === null) continue;
-      const { keys, values } = parseKeyedLists(row.times, row.vals);
-      series.push({ labels: labelsWithName(row), times: keys, values });
-    }
-    return { matched: rows.length, series };
+    const { matched, rows } = await this.matchedLists(compiled);
+    return {
+      matched,
+      series: rows.map(({ row, keys, values }) => ({ labels: labelsWithName(row), times: keys, values })),
+    };
   }
 
   async buckets(query: BucketQuery): Promise<BucketRow[]> {
     const { sql, params, prepare } = bucketQuerySql(query, this.rolledUntil);
-    const rows = await this.rows<{ g: string; buckets: string; vals: string }>(sql, params, prepare);
+    const rows = await this.rows<{ g: string; keys: string; vals: string }>(sql, params, prepare);
     return rows.map((row) => {
-      const { keys, values } = parseKeyedLists(row.buckets, row.vals);
+      const { keys, values } = parseKeyedLists(row.keys, row.vals);
       return { group: Number(row.g), bucketsMs: keys, values };
     });
   }
@@ -129,15 +122,25 @@ export class QueryReader {
     limit: number,
     query: Omit<BucketQuery, 'series'>,
   ): Promise<{ matched: number; series: BucketSeries[] }> {
-    const { sql, params, prepare } = matchedBucketQuerySql(matchers, limit, query, this.rolledUntil);
-    const rows = await this.rows<{ labels: Labels; buckets: string | null; vals: string }>(sql, params, prepare);
-    const series: BucketSeries[] = [];
+    const { matched, rows } = await this.matchedLists(matchedBucketQuerySql(matchers, limit, query, this.rolledUntil));
+    return { matched, series: rows.map(({ row, keys, values }) => ({ labels: row.labels, bucketsMs: keys, values })) };
+  }
+
+  // A matchedListsSql statement's rows: how many series matched, and the lists of those that have any.
+  private async matchedLists(compiled: { sql: string; params: unknown[]; prepare: boolean }): Promise<{
+    matched: number;
+    rows: { row: { name: string; labels: Labels }; keys: number[]; values: number[] }[];
+  }> {
+    const rows = await this.rows<{ name: string; labels: Labels; keys: string | null; vals: string }>(
+      compiled.sql,
+      compiled.params,
+      compiled.prepare,
+    );
+    const withLists = [];
     for (const row of rows) {
-      if (row.buckets === null) continue;
-      const { keys, values } = parseKeyedLists(row.buckets, row.vals);
-      series.push({ labels: row.labels, bucketsMs: keys, values });
+      if (row.keys !== null) withLists.push({ row, ...parseKeyedLists(row.keys, row.vals) });
     }
-    return { matched: rows.length, series };
+    return { matched: rows.length, rows: withLists };
   }
 
   // prepare: a named statement, parsed and planned once per connection (node-postgres keeps the names it has

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@rtpm/config';
 import { formatDuration, type LabelMatcher } from '@rtpm/promql';
 import { IsoTimeFormatter } from './core/iso-time.js';
+import { pickedKey, pickLabels } from './core/label-groups.js';
 import { structuredJson } from './core/json-out.js';
 import { sortByLabels } from './core/prom-format.js';
 import { checkResolution } from './core/prom-params.js';
@@ -96,12 +97,12 @@ async function groupedBuckets(
   const groupOf = new Map<string, number>();
   const groupLabels: Labels[] = [];
   const members = matched.map((s) => {
-    const key = JSON.stringify(groupBy.map((l) => (l in s.labels ? s.labels[l] : null)));
+    const key = pickedKey(groupBy, s.labels);
     let group = groupOf.get(key);
     if (group === undefined) {
       group = groupLabels.length;
       groupOf.set(key, group);
-      groupLabels.push(Object.fromEntries(groupBy.filter((l) => l in s.labels).map((l) => [l, s.labels[l]])));
+      groupLabels.push(pickLabels(groupBy, s.labels));
     }
     return { id: s.id, group };
   });

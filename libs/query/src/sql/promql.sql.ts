@@ -6,6 +6,7 @@ import {
   type RangeFunctionCall,
   type VectorSelector,
 } from '@rtpm/promql';
+import { pickedKey, pickLabels } from '../core/label-groups.js';
 import { LOOKBACK_MS } from '../core/prom-params.js';
 import { evalScalar } from '../core/scalar.js';
 import { QueryError } from '../query.errors.js';
@@ -242,8 +243,7 @@ function aggregation(agg: Aggregation, ctx: Ctx): Relation {
 function groupKey(grouping: Aggregation['grouping']): (labels: Labels) => string {
   if (grouping === null) return () => '';
   if (grouping.mode === 'by') {
-    const names = grouping.labels;
-    return (labels) => JSON.stringify(names.map((name) => (name in labels ? labels[name] : null)));
+    return (labels) => pickedKey(grouping.labels, labels);
   }
   return (labels) => JSON.stringify(Object.entries(groupLabels(labels, grouping)).sort(([x], [y]) => (x < y ? -1 : 1)));
 }
@@ -252,7 +252,7 @@ function groupKey(grouping: Aggregation['grouping']): (labels: Labels) => string
 function groupLabels(labels: Labels, grouping: Aggregation['grouping']): Labels {
   if (grouping === null) return {};
   if (grouping.mode === 'by') {
-    return Object.fromEntries(grouping.labels.filter((name) => name in labels).map((name) => [name, labels[name]]));
+    return pickLabels(grouping.labels, labels);
   }
   const dropped = new Set([...grouping.labels, '__name__']);
   return Object.fromEntries(Object.entries(labels).filter(([name]) => !dropped.has(name)));

@@ -2,7 +2,7 @@ import type { VectorSelector } from '@rtpm/promql';
 import { rollupReadSql, type RolledUntil } from '@rtpm/rollups';
 import { LOOKBACK_MS } from '../core/prom-params.js';
 import type { Labels } from '../query.types.js';
-import { seriesMatchSql, valueIndependentPlan } from './series-match.sql.js';
+import { matchedListsSql, valueIndependentPlan } from './series-match.sql.js';
 import { numberList, SqlParams, timestampLiteral, timestampText } from './sql-params.js';
 
 // How PromQL reads a selector's samples: the evaluation grid and context shared by every statement
@@ -61,10 +61,8 @@ export function seriesIdsParam(vs: VectorSelector, ctx: Ctx): string {
 // A bare instant selector over many steps shorter than the lookback, on a grid of whole minutes: each series'
 // candidate samples (see minuteAligned), from which Node picks every step's value (lookbackValues). They are about
 // as many rows as the answer has points, so the window function and the row per step of compileVectorQuery's
-// path are not needed. The series match is part of the statement (one round trip): rows are the matched series
-// (id, name, labels; at most limit + 1, as seriesMatchSql), each with its samples' times and values (NULL when
-// it has none); with more than `limit` series, no samples are read. undefined when the selector and grid are not
-// of that kind.
+// path are not needed. The series match is part of the statement (matchedListsSql): keys are the samples' times.
+// undefined when the selector and grid are not of that kind.
 export function compileSelectorSamplesQuery(
   vs: VectorSelector,
   grid: EvalGrid,
@@ -74,18 +72,13 @@ export function compileSelectorSamplesQuery(
   const ctx: Ctx = { grid, params: new SqlParams(), series: new Map(), rolledUntil };
   if (!minuteAligned(vs, ctx) || grid.stepMs >= LOOKBACK_MS) return undefined;
   ctx.bind = (value) => ctx.params.add(value);
-  const match = seriesMatchSql(vs.matchers, limit, ctx.params).sql;
-  const rows = rollupSampleRows(
-    vs,
-    ctx,
-    (rows) => `SELECT ${tms('m.time')} AS tms, m.value FROM (${rows}) m`,
-    `(SELECT id AS sid FROM s WHERE (SELECT count(*) FROM s) <= ${limit}) u`,
-  );
+  const sql = matchedListsSql(vs.matchers, limit, ctx.params, (ids) => {
+    const perSeries = (rows: string) => `SELECT ${tms('m.time')} AS tms, m.value FROM (${rows}) m`;
+    const rows = rollupSampleRows(vs, ctx, perSeries, `(${ids}) AS u(sid)`);
+    return `SELECT r.sid, ${numberList('r.tms')} AS keys, ${numberList('r.value')} AS vals FROM (${rows}) r GROUP BY r.sid`;
+  });
   return {
-    sql: `WITH s AS MATERIALIZED (${match})
-          SELECT s.id, s.name, s.labels, r.times, r.vals FROM s LEFT JOIN (
-            SELECT r.sid, ${numberList('r.tms')} AS times, ${numberList('r.value')} AS vals FROM (${rows}) r GROUP BY r.sid
-          ) r ON r.sid = s.id`,
+    sql,
     params: ctx.params.values,
     // The samples' plan does not depend on the range or the series (index scans per series); the match's must not
     // depend on its values either.

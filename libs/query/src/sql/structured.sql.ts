@@ -1,7 +1,7 @@
 import { rollupReadSql, type RolledUntil, type Resolution } from '@rtpm/rollups';
 import type { LabelMatcher } from '@rtpm/promql';
 import type { StructuredAggregation } from '../query.types.js';
-import { seriesMatchSql, valueIndependentPlan } from './series-match.sql.js';
+import { matchedListsSql, valueIndependentPlan } from './series-match.sql.js';
 import { numberList, SqlParams, timestampLiteral } from './sql-params.js';
 
 const AGGREGATES: Record<StructuredAggregation, string> = {
@@ -79,13 +79,12 @@ export function bucketQuerySql(
     ids,
     eachOwnGroup: new Set(groups).size === groups.length,
   };
-  const { sql, rolled } = bucketsSql(q, source, params, rolledUntil);
-  return { sql, params: params.values, prepare: rolled };
+  const sql = bucketsSql(q, source, params, rolledUntil);
+  return { sql, params: params.values, prepare: rollupResolution(q, source.eachOwnGroup) !== undefined };
 }
 
-// The same for every series the matchers select, each its own group, with the match in the statement (one round
-// trip): rows are the matched series (id, name, labels; at most limit + 1, as seriesMatchSql), each with its
-// buckets and values (NULL when it has none); with more than `limit` series, nothing is read.
+// The same for every series the matchers select, each its own group, with the match in the statement
+// (matchedListsSql): keys are the bucket starts.
 export function matchedBucketQuerySql(
   matchers: LabelMatcher[],
   limit: number,
@@ -93,43 +92,36 @@ export function matchedBucketQuerySql(
   rolledUntil?: RolledUntil,
 ): { sql: string; params: unknown[]; prepare: boolean } {
   const params = new SqlParams();
-  const match = seriesMatchSql(matchers, limit, params).sql;
-  const within = `(SELECT count(*) FROM s) <= ${limit}`;
-  const source: SeriesSource = {
-    pairs: `(SELECT id AS sid, id AS g FROM s WHERE ${within}) u`,
-    ids: `ARRAY(SELECT id FROM s WHERE ${within})`,
-    eachOwnGroup: true,
-  };
-  const { sql, rolled } = bucketsSql(q, source, params, rolledUntil);
+  const sql = matchedListsSql(matchers, limit, params, (ids) => {
+    const source = { pairs: `(SELECT id AS sid, id AS g FROM (${ids}) i) u`, ids: `ARRAY(${ids})`, eachOwnGroup: true };
+    return `SELECT b.g AS sid, b.keys, b.vals FROM (${bucketsSql(q, source, params, rolledUntil)}) b`;
+  });
   return {
-    sql: `WITH s AS MATERIALIZED (${match})
-          SELECT s.id, s.name, s.labels, b.buckets, b.vals FROM s LEFT JOIN (${sql}) b ON b.g = s.id`,
+    sql,
     params: params.values,
-    prepare: rolled && valueIndependentPlan(matchers),
+    prepare: rollupResolution(q, true) !== undefined && valueIndependentPlan(matchers),
   };
 }
 
+// Rows (g, keys, vals): per output group its bucket starts and values (parseKeyedLists).
 function bucketsSql(
   q: Omit<BucketQuery, 'series'>,
   source: SeriesSource,
   params: SqlParams,
   rolledUntil?: RolledUntil,
-): { sql: string; rolled: boolean } {
-  const resolution = rollupResolution(q, source);
+): string {
+  const resolution = rollupResolution(q, source.eachOwnGroup);
   const sql = resolution ? rollupBucketSql(q, resolution, source, params, rolledUntil) : rawBucketSql(q, source);
-  return {
-    sql: `SELECT b.g, ${numberList('b.bucket_ms')} AS buckets, ${numberList('b.value')} AS vals
-            FROM (${sql}) b GROUP BY b.g`,
-    rolled: resolution !== undefined,
-  };
+  return `SELECT b.g, ${numberList('b.bucket_ms')} AS keys, ${numberList('b.value')} AS vals
+            FROM (${sql}) b GROUP BY b.g`;
 }
 
 // Rollups answer a query whose step is whole 1m (or 1h) buckets: epoch-aligned steps are unions of them, so the
 // statistics of a step are those of its buckets (sums equal up to the order of floating-point additions).
-function rollupResolution(q: Omit<BucketQuery, 'series'>, source: SeriesSource): Resolution | undefined {
+function rollupResolution(q: Omit<BucketQuery, 'series'>, eachOwnGroup: boolean): Resolution | undefined {
   const aggregate = ROLLUP_AGGREGATES[q.aggregation];
   if (aggregate === undefined) return undefined;
-  if (q.aggregation === 'last' && !source.eachOwnGroup) return undefined;
+  if (q.aggregation === 'last' && !eachOwnGroup) return undefined;
   if (q.stepMs % 3_600_000 === 0) return '1h';
   return q.stepMs % 60_000 === 0 ? '1m' : undefined;
 }
