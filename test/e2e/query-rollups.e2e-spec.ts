@@ -1,7 +1,7 @@
 import { runMigrations } from '@rtpm/database';
 import { JOBS, QUEUES } from '@rtpm/jobs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HOUR, MINUTE, queueOf, runJob } from '../integration/worker/job-helpers.js';
+import { clearSchedules, HOUR, MINUTE, runJob } from '../integration/worker/job-helpers.js';
 import { startApi, startWorker, type RunningApi, type RunningApp } from '../support/api-server.js';
 import { getJson, postJson, type JsonResponse } from '../support/http.js';
 import { uniqueMetricName } from '../support/names.js';
@@ -54,6 +54,7 @@ describe('queries over rollups', () => {
     });
   const rollUp = async () => {
     await runJob(worker.app, QUEUES.rollups, JOBS.rollup1m);
+    await runJob(worker.app, QUEUES.rollups, JOBS.rollup5m);
     await runJob(worker.app, QUEUES.rollups, JOBS.rollup1h);
   };
   const structured = (body: object) =>
@@ -102,6 +103,14 @@ describe('queries over rollups', () => {
     return rolled;
   }
 
+  // Adds delta to the sum and to one sample value of a host's rollup row: answers read from it change by delta.
+  const shiftRollup = (table: string, host: keyof typeof hosts, bucketMs: number, value: string, delta: number) =>
+    store.pool.query(
+      `UPDATE ${table} r SET sum = sum + $3, ${value} = ${value} + $3 FROM metric_series s
+        WHERE s.id = r.series_id AND s.name = $1 AND s.labels->>'host' = $4 AND r.bucket = $2`,
+      [name, new Date(bucketMs), delta, host],
+    );
+
   const pointCount = (response: JsonResponse) =>
     'series' in response.body
       ? response.body.series.reduce((n: number, s: { points: unknown[] }) => n + s.points.length, 0)
@@ -117,12 +126,7 @@ describe('queries over rollups', () => {
     await runMigrations(config);
     api = await startApi(config);
     worker = await startWorker(config);
-    for (const queue of [QUEUES.rollups, QUEUES.maintenance]) {
-      for (const repeatable of await queueOf(worker.app, queue).getRepeatableJobs()) {
-        await queueOf(worker.app, queue).removeRepeatableByKey(repeatable.key);
-      }
-      await queueOf(worker.app, queue).empty();
-    }
+    await clearSchedules(worker.app);
     store = new SampleStore(databaseUrl);
     expect((await ingest(samples())).status).toBe(201);
     await rollUp();
@@ -142,7 +146,7 @@ describe('queries over rollups', () => {
   });
 
   describe.each(['avg', 'sum', 'min', 'max', 'count', 'last'])('structured %s', (aggregation) => {
-    it.each(['1m', '5m', '1h', '2h'])('per series at step %s equals the raw answer', async (step) => {
+    it.each(['1m', '5m', '10m', '15m', '1h', '2h'])('per series at step %s equals the raw answer', async (step) => {
       const response = await expectSameAsRaw(() => structured({ aggregation, step }));
       expect(response.body.series).toHaveLength(4);
     });
@@ -186,9 +190,21 @@ describe('queries over rollups', () => {
     [`${name} > 5`, 180],
     [`${name} offset 1m`, 60],
     [`${name} offset 1m`, 300],
+    [`${name} offset 5m`, 600],
   ])('PromQL %s at step %ds equals the raw answer', async (query, step) => {
-    // Starts and ends on a minute; runs past the data, where the 5m lookback runs out.
-    const response = await expectSameAsRaw(() => range(query, base + 5 * MINUTE, base + 2 * HOUR + 7 * MINUTE, step));
+    // Starts and ends on 5 minutes (at steps of 5 minutes, the 5m rollups are read); runs past the data, where the
+    // 5m lookback runs out.
+    const response = await expectSameAsRaw(() => range(query, base + 5 * MINUTE, base + 2 * HOUR + 10 * MINUTE, step));
+    expect(pointCount(response)).toBeGreaterThan(10);
+  });
+
+  it.each([
+    [`${name}`, 300],
+    [`sum by (region) (${name})`, 300],
+    [`${name} offset 5m`, 600],
+  ])('PromQL %s at step %ds from a start off the 5-minute grid equals the raw answer', async (query, step) => {
+    // Minute-aligned but not on 5 minutes: the 1m rollups are read.
+    const response = await expectSameAsRaw(() => range(query, base + 7 * MINUTE, base + 2 * HOUR + 7 * MINUTE, step));
     expect(pointCount(response)).toBeGreaterThan(10);
   });
 
@@ -212,12 +228,7 @@ describe('queries over rollups', () => {
 
   it('reads rolled minutes from the rollups (a changed rollup row changes the answers)', async () => {
     const minute = base + 30 * MINUTE;
-    const change = (delta: number) =>
-      store.pool.query(
-        `UPDATE metric_rollups_1m r SET sum = sum + $3, first = first + $3 FROM metric_series s
-          WHERE s.id = r.series_id AND s.name = $1 AND s.labels->>'host' = 'a' AND r.bucket = $2`,
-        [name, new Date(minute), delta],
-      );
+    const change = (delta: number) => shiftRollup('metric_rollups_1m', 'a', minute, 'first', delta);
     const sumAt = async () =>
       (await structured({ aggregation: 'sum', step: '1m', labels: { host: 'a' } })).body.series[0].points.find(
         (p: { timestamp: string }) => p.timestamp === new Date(minute).toISOString(),
@@ -231,6 +242,31 @@ describe('queries over rollups', () => {
     try {
       expect(await sumAt()).toBe(sum + 1000);
       expect(Number(await promAt())).toBe(Number(prom) + 1000);
+    } finally {
+      await change(-1000);
+    }
+  });
+
+  it('reads rolled 5-minute buckets from the 5m rollups (a changed 5m row changes 5-minute answers only)', async () => {
+    const bucket = base + 30 * MINUTE;
+    const change = (delta: number) => shiftRollup('metric_rollups_5m', 'c', bucket, 'last', delta);
+    const at = (timeMs: number) => (response: JsonResponse) =>
+      response.body.series[0].points.find((p: { timestamp: string }) => p.timestamp === new Date(timeMs).toISOString())
+        .value as number;
+    const sumAt = async (step: string) =>
+      at(bucket)(await structured({ aggregation: 'sum', step, labels: { host: 'c' } }));
+    // Host c has one sample per minute, mid-minute: the value at t is the last sample of [t - 5m, t).
+    const promAt = async (startMs: number) =>
+      Number((await range(`${name}{host="c"}`, startMs, startMs + 5 * MINUTE, 300)).body.data.result[0].values[0][1]);
+    const before = { five: await sumAt('5m'), one: await sumAt('1m'), grid: await promAt(bucket + 5 * MINUTE) };
+    const offGrid = await promAt(bucket + 6 * MINUTE);
+
+    await change(1000);
+    try {
+      expect(await sumAt('5m')).toBe(before.five + 1000);
+      expect(await sumAt('1m')).toBe(before.one);
+      expect(await promAt(bucket + 5 * MINUTE)).toBe(before.grid + 1000);
+      expect(await promAt(bucket + 6 * MINUTE)).toBe(offGrid);
     } finally {
       await change(-1000);
     }
@@ -263,6 +299,8 @@ describe('queries over rollups', () => {
     const checks = [
       () => structured({ aggregation: 'sum', step: '1m', end_time }),
       () => structured({ aggregation: 'max', step: '1h', end_time }),
+      () => structured({ aggregation: 'last', step: '5m', end_time }),
+      () => range(`max by (region) (${name})`, base + 20 * MINUTE, nowMinute + 10 * MINUTE, 300),
       () => range(name, base + 25 * MINUTE, nowMinute + MINUTE, 60),
       () => range(`sum by (region) (${name})`, base + 20 * MINUTE, nowMinute + 5 * MINUTE, 300),
     ];

@@ -9,7 +9,7 @@ import { postJson } from '../support/http.js';
 import { uniqueMetricName } from '../support/names.js';
 import { testConfig } from '../support/test-config.js';
 import { createFreshDatabase, dropDatabase } from '../support/test-database.js';
-import { HOUR, iso, MINUTE, queueOf, rollupRows, runJob } from '../integration/worker/job-helpers.js';
+import { clearSchedules, HOUR, iso, MINUTE, queueOf, rollupRows, runJob } from '../integration/worker/job-helpers.js';
 
 // A worker process SIGKILLed in the middle of a rollup leaves nothing half done, and the retried job gets it
 // right. Own database and queue prefix: the test holds row locks that would stall every other rollup.
@@ -48,11 +48,7 @@ describe('a rollup job killed mid-way', () => {
   // A worker without the periodic schedules, so that the only rollup jobs are the ones a test adds.
   const startQuietWorker = async () => {
     const worker = await startWorker(config);
-    for (const name of [QUEUES.rollups, QUEUES.maintenance]) {
-      const queue = queueOf(worker.app, name);
-      for (const repeatable of await queue.getRepeatableJobs()) await queue.removeRepeatableByKey(repeatable.key);
-      await queue.empty();
-    }
+    await clearSchedules(worker.app);
     return worker;
   };
   const state = async () => ({

@@ -106,6 +106,11 @@ describe(StorageMaintenanceService.name, () => {
        VALUES ($1, 1, 1, 1, 1, 1, 1), ($2, 1, 1, 1, 1, 1, 1)`,
       [new Date(today - 4 * DAY), new Date(today - DAY)],
     );
+    await pool.query(
+      `INSERT INTO metric_rollups_5m (bucket, series_id, count, sum, min, max, last)
+       VALUES ($1, 1, 1, 1, 1, 1, 1), ($2, 1, 1, 1, 1, 1, 1)`,
+      [new Date(today - 4 * DAY), new Date(today - DAY)],
+    );
 
     const report = await runJob<RetentionReport & { rollups: object; alerts: object }>(
       worker.app,
@@ -117,7 +122,7 @@ describe(StorageMaintenanceService.name, () => {
       path: 'partitions',
       dropped: [old],
       deletedFromDefault: 1,
-      rollups: { deleted1m: 1, deleted1h: 0 },
+      rollups: { deleted1m: 1, deleted5m: 1, deleted1h: 0 },
       alerts: { deleted: 0 },
     });
     expect(await partitions()).not.toContain(old);
@@ -127,6 +132,7 @@ describe(StorageMaintenanceService.name, () => {
         .rows[0].n,
     ).toBe(0);
     expect((await pool.query(`SELECT count(*)::int AS n FROM metric_rollups_1m`)).rows[0].n).toBe(1);
+    expect((await pool.query(`SELECT count(*)::int AS n FROM metric_rollups_5m`)).rows[0].n).toBe(1);
   });
 
   it('expires resolved alerts and their transitions past ALERT_RETENTION_DAYS; open alerts stay', async () => {

@@ -10,6 +10,7 @@ export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
 export const JOBS = {
   rollup1m: 'rollup-1m',
+  rollup5m: 'rollup-5m',
   rollup1h: 'rollup-1h',
   partitions: 'partitions',
   retention: 'retention',
@@ -27,6 +28,7 @@ export interface RepeatableJob {
 // list lands on the same schedules; changing an interval leaves the old key behind, which registration removes.
 export const REPEATABLE_JOBS: readonly RepeatableJob[] = [
   { queue: QUEUES.rollups, name: JOBS.rollup1m, everyMs: 15_000 },
+  { queue: QUEUES.rollups, name: JOBS.rollup5m, everyMs: 30_000 },
   { queue: QUEUES.rollups, name: JOBS.rollup1h, everyMs: 60_000 },
   { queue: QUEUES.maintenance, name: JOBS.partitions, everyMs: 15 * 60_000 },
   { queue: QUEUES.maintenance, name: JOBS.retention, everyMs: 60 * 60_000 },

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { SqlClient } from '@rtpm/database';
 import type { PoolClient } from 'pg';
-import type { Resolution } from './core/resolution.js';
+import { RESOLUTION_MS, type Resolution } from './core/resolution.js';
 import { rollupReadSql } from './rollup-read.sql.js';
 
 export interface DirtyMark {
@@ -22,9 +22,13 @@ export interface AggregatedRow {
 
 // One lock per resolution: rollup jobs of one resolution run one at a time across all workers, so two upserts
 // never interleave on the same rows (no deadlocks, no lost updates). Arbitrary constants in RTPM's key space.
-const ADVISORY_LOCK: Record<Resolution, number> = { '1m': 0x7274_0101, '1h': 0x7274_0102 };
+const ADVISORY_LOCK: Record<Resolution, number> = { '1m': 0x7274_0101, '5m': 0x7274_0103, '1h': 0x7274_0102 };
 
-const TABLE: Record<Resolution, string> = { '1m': 'metric_rollups_1m', '1h': 'metric_rollups_1h' };
+const TABLE: Record<Resolution, string> = {
+  '1m': 'metric_rollups_1m',
+  '5m': 'metric_rollups_5m',
+  '1h': 'metric_rollups_1h',
+};
 
 // Rewrites a row only when it changed, so an idempotent re-run writes nothing.
 function upsertTail(columns: string[]): string {
@@ -36,8 +40,8 @@ function upsertTail(columns: string[]): string {
 }
 
 const STATS = ['count', 'sum', 'min', 'max', 'last'];
-// The 1m row also keeps the time of its last sample and its first sample (time and value): the query paths read
-// PromQL instant selectors from them (see migration 1764700000000).
+// The 1m and 5m rows also keep the time of their last sample and their first sample (time and value): the query
+// paths read PromQL instant selectors from them (see migrations 1764700000000 and 1765000000000).
 const STATS_1M = [...STATS, 'first_time', 'first', 'last_time'];
 
 // 1m buckets from raw samples in [$1, $2). `last` is the value at the greatest time of the bucket.
@@ -47,6 +51,18 @@ const ROLL_1M_SQL = `
          (array_agg(value ORDER BY time DESC))[1], min(time), (array_agg(value ORDER BY time))[1], max(time)
     FROM metric_samples
    WHERE time >= $1 AND time < $2
+   GROUP BY 1, 2
+  ${upsertTail(STATS_1M)}`;
+
+// 5m buckets from the 1m rows in [$1, $2): the first sample is the first minute's, the last the last minute's. A
+// minute rolled before its times were kept (NULL) passes that on: its samples are gone.
+const ROLL_5M_SQL = `
+  INSERT INTO metric_rollups_5m AS r (bucket, series_id, ${STATS_1M.join(', ')})
+  SELECT date_bin('5 minutes', bucket, timestamptz 'epoch'), series_id, sum(count), sum(sum), min(min), max(max),
+         (array_agg(last ORDER BY bucket DESC))[1], (array_agg(first_time ORDER BY bucket))[1],
+         (array_agg(first ORDER BY bucket))[1], (array_agg(last_time ORDER BY bucket DESC))[1]
+    FROM metric_rollups_1m
+   WHERE bucket >= $1 AND bucket < $2
    GROUP BY 1, 2
   ${upsertTail(STATS_1M)}`;
 
@@ -60,6 +76,8 @@ const ROLL_1H_SQL = `
    GROUP BY 1, 2
   ${upsertTail(STATS)}`;
 
+const ROLL_SQL: Record<Resolution, string> = { '1m': ROLL_1M_SQL, '5m': ROLL_5M_SQL, '1h': ROLL_1H_SQL };
+
 // Bucket statistics for the aggregated endpoint, per series and bucket of the resolution, merged from the parts
 // rollupReadSql gives (rolled buckets where clean, raw samples for the open tail and dirty minutes).
 function aggregatedSql(query: { startMs: number; endMs: number; resolution: Resolution }): string {
@@ -69,13 +87,13 @@ function aggregatedSql(query: { startMs: number; endMs: number; resolution: Reso
     resolution: query.resolution,
     shape: 'stats',
   });
-  const unit = query.resolution === '1m' ? 'minute' : 'hour';
   return `
   WITH s AS (
     SELECT id, labels FROM metric_series WHERE name = $1 AND labels @> $2::jsonb ORDER BY id LIMIT $3
   ), ${read.ctes}
   SELECT s.id::text AS series_id, s.labels,
-         (extract(epoch FROM date_trunc('${unit}', p.sub, 'UTC')) * 1000)::int8 AS bucket_ms,
+         (extract(epoch FROM date_bin('${RESOLUTION_MS[query.resolution]} milliseconds', p.sub, timestamptz 'epoch'))
+           * 1000)::int8 AS bucket_ms,
          sum(p.count)::int8 AS count, sum(p.sum) AS sum, min(p.min) AS min, max(p.max) AS max,
          (array_agg(p.last ORDER BY p.sub DESC))[1] AS last
     FROM s CROSS JOIN LATERAL (${read.rows('s.id')}) p
@@ -138,7 +156,7 @@ export class RollupRepository {
   }
 
   async roll(tx: PoolClient, resolution: Resolution, fromMs: number, toMs: number): Promise<number> {
-    const result = await tx.query(resolution === '1m' ? ROLL_1M_SQL : ROLL_1H_SQL, [new Date(fromMs), new Date(toMs)]);
+    const result = await tx.query(ROLL_SQL[resolution], [new Date(fromMs), new Date(toMs)]);
     return result.rowCount ?? 0;
   }
 

@@ -8,7 +8,7 @@ import { RollupRepository } from './rollup.repository.js';
 // after its rollup would leave no mark, so the grace must exceed any ingest statement's duration.
 export const ROLLUP_GRACE_MS = 60_000;
 // Most range one transaction covers (a worker that was down catches up step by step) and most late buckets.
-const MAX_SPAN_MS: Record<Resolution, number> = { '1m': 6 * 3_600_000, '1h': 7 * 86_400_000 };
+const MAX_SPAN_MS: Record<Resolution, number> = { '1m': 6 * 3_600_000, '5m': 86_400_000, '1h': 7 * 86_400_000 };
 const MAX_DIRTY_PER_STEP = 500;
 const MAX_STEPS = 100;
 
@@ -30,7 +30,7 @@ export interface RollupRun {
 }
 
 // Rolls closed buckets forward from the resolution's watermark and re-rolls buckets marked dirty by late samples
-// (1m from raw samples, 1h from 1m rows). Each step is one transaction under a per-resolution advisory lock:
+// (1m from raw samples, 5m and 1h from 1m rows). Each step is one transaction under a per-resolution advisory lock:
 // a worker killed mid-step leaves no trace, and concurrent workers serialize and then find nothing left to do.
 @Injectable()
 export class RollupService {
@@ -55,11 +55,11 @@ export class RollupService {
     return this.rollups.transaction(async (tx) => {
       await this.rollups.lock(tx, resolution);
       const fromMs = await this.rollups.watermark(tx, resolution);
-      // 1h buckets are rolled from 1m rows, so only hours whose minutes are all rolled are closed for them.
+      // 5m and 1h buckets are rolled from 1m rows, so only buckets whose minutes are all rolled are closed for them.
       const closedMs =
         resolution === '1m'
           ? closedUntil(nowMs, ROLLUP_GRACE_MS, '1m')
-          : bucketStart(await this.rollups.watermark(tx, '1m'), '1h');
+          : bucketStart(await this.rollups.watermark(tx, '1m'), resolution);
       const targetMs = Math.max(fromMs, Math.min(closedMs, fromMs + MAX_SPAN_MS[resolution]));
       const dirty = await this.rollups.dirtyMarks(tx, resolution, targetMs, MAX_DIRTY_PER_STEP);
 
@@ -69,8 +69,10 @@ export class RollupService {
       const rebuilt = [...new Set(dirty.map((d) => d.bucketMs).filter((ms) => ms < fromMs))];
       for (const bucketMs of rebuilt) rows += await this.rollups.roll(tx, resolution, bucketMs, bucketMs + size);
       if (resolution === '1m') {
-        // A re-rolled minute changes its hour, which may already be rolled.
-        await this.rollups.markDirty(tx, '1h', [...new Set(rebuilt.map((ms) => bucketStart(ms, '1h')))]);
+        // A re-rolled minute changes its 5 minutes and its hour, which may already be rolled.
+        for (const coarser of ['5m', '1h'] as const) {
+          await this.rollups.markDirty(tx, coarser, [...new Set(rebuilt.map((ms) => bucketStart(ms, coarser)))]);
+        }
       }
       await this.rollups.setWatermark(tx, resolution, targetMs);
       await this.rollups.clearDirty(tx, dirty);
@@ -85,11 +87,12 @@ export class RollupService {
     });
   }
 
-  // Rollups outlive raw samples: ROLLUP_RETENTION_DAYS applies to both resolutions.
-  async applyRetention(nowMs = Date.now()): Promise<{ deleted1m: number; deleted1h: number }> {
+  // Rollups outlive raw samples: ROLLUP_RETENTION_DAYS applies to every resolution.
+  async applyRetention(nowMs = Date.now()): Promise<{ deleted1m: number; deleted5m: number; deleted1h: number }> {
     const cutoffMs = nowMs - this.config.storage.rollupRetentionDays * 86_400_000;
     return {
       deleted1m: await this.rollups.deleteOlderThan('1m', bucketStart(cutoffMs, '1m')),
+      deleted5m: await this.rollups.deleteOlderThan('5m', bucketStart(cutoffMs, '5m')),
       deleted1h: await this.rollups.deleteOlderThan('1h', bucketStart(cutoffMs, '1h')),
     };
   }

@@ -68,6 +68,23 @@ describe('migrations', () => {
     ]);
   });
 
+  it('start every rollup level at a watermark, the 5m one at the 1m one floored to 5 minutes', async () => {
+    const watermarks = await db.query<{ resolution: string; on_1m: boolean }>(
+      `SELECT w.resolution, w.rolled_until = date_bin('5 minutes', m.rolled_until, timestamptz 'epoch') AS on_1m
+         FROM rollup_watermarks w, rollup_watermarks m WHERE m.resolution = '1m' ORDER BY w.resolution`,
+    );
+    expect(watermarks.rows.map((row) => row.resolution)).toEqual(['1h', '1m', '5m']);
+    expect(watermarks.rows.find((row) => row.resolution === '5m')?.on_1m).toBe(true);
+    // The dirty marks take the 5m resolution, and still only the resolutions there are.
+    const mark = await db.query<{ id: string }>(
+      `INSERT INTO rollup_dirty_buckets (resolution, bucket) VALUES ('5m', now()) RETURNING id`,
+    );
+    expect((await db.query(`DELETE FROM rollup_dirty_buckets WHERE id = $1`, [mark.rows[0].id])).rowCount).toBe(1);
+    await expect(
+      db.query(`INSERT INTO rollup_dirty_buckets (resolution, bucket) VALUES ('2m', now())`),
+    ).rejects.toThrow(/rollup_dirty_buckets_resolution_check/);
+  });
+
   it('lay metric_samples out in daily partitions around today plus a default partition (or a hypertable)', async () => {
     if (await hypertable()) {
       const { rowCount } = await db.query(

@@ -1,6 +1,6 @@
 import { getQueueToken } from '@nestjs/bull';
 import type { INestApplication } from '@nestjs/common';
-import type { QueueName } from '@rtpm/jobs';
+import { QUEUES, type QueueName } from '@rtpm/jobs';
 import type { Queue } from 'bull';
 import type { Pool } from 'pg';
 
@@ -16,6 +16,15 @@ export interface RollupRow {
 
 export function queueOf(app: INestApplication, name: QueueName): Queue {
   return app.get<Queue>(getQueueToken(name), { strict: false });
+}
+
+// Removes every queue's periodic schedules and waiting jobs: the only jobs are then the ones a test adds.
+export async function clearSchedules(app: INestApplication): Promise<void> {
+  for (const name of Object.values(QUEUES)) {
+    const queue = queueOf(app, name);
+    for (const repeatable of await queue.getRepeatableJobs()) await queue.removeRepeatableByKey(repeatable.key);
+    await queue.empty();
+  }
 }
 
 // Adds a job to a real queue and waits for whichever worker takes it; resolves with its return value.

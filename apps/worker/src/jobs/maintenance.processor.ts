@@ -8,7 +8,7 @@ import { instrumented } from '../observability/worker-metrics.js';
 
 // What a retention run did, per kind of data; Bull keeps it as the job's return value.
 type RetentionJobReport = RetentionReport & {
-  rollups: { deleted1m: number; deleted1h: number };
+  rollups: { deleted1m: number; deleted5m: number; deleted1h: number };
   alerts: AlertRetentionReport;
 };
 

@@ -15,6 +15,11 @@ export class RollupProcessor {
     return instrumented(QUEUES.rollups, job.name, () => this.rollups.rollUp('1m'));
   }
 
+  @Process(JOBS.rollup5m)
+  rollup5m(job: Job): Promise<RollupRun> {
+    return instrumented(QUEUES.rollups, job.name, () => this.rollups.rollUp('5m'));
+  }
+
   @Process(JOBS.rollup1h)
   rollup1h(job: Job): Promise<RollupRun> {
     return instrumented(QUEUES.rollups, job.name, () => this.rollups.rollUp('1h'));

@@ -1,4 +1,4 @@
-import { rollupReadSql, type RolledUntil, type Resolution } from '@rtpm/rollups';
+import { RESOLUTION_MS, rollupReadSql, type RolledUntil, type Resolution } from '@rtpm/rollups';
 import type { LabelMatcher } from '@rtpm/promql';
 import type { StructuredAggregation } from '../query.types.js';
 import { matchedListsSql, valueIndependentPlan } from './series-match.sql.js';
@@ -116,14 +116,14 @@ function bucketsSql(
             FROM (${sql}) b GROUP BY b.g`;
 }
 
-// Rollups answer a query whose step is whole 1m (or 1h) buckets: epoch-aligned steps are unions of them, so the
-// statistics of a step are those of its buckets (sums equal up to the order of floating-point additions).
+// Rollups answer a query whose step is whole 1m (or 5m, or 1h) buckets: epoch-aligned steps are unions of them, so
+// the statistics of a step are those of its buckets (sums equal up to the order of floating-point additions).
+// The coarsest level that divides the step reads the fewest rows.
 function rollupResolution(q: Omit<BucketQuery, 'series'>, eachOwnGroup: boolean): Resolution | undefined {
   const aggregate = ROLLUP_AGGREGATES[q.aggregation];
   if (aggregate === undefined) return undefined;
   if (q.aggregation === 'last' && !eachOwnGroup) return undefined;
-  if (q.stepMs % 3_600_000 === 0) return '1h';
-  return q.stepMs % 60_000 === 0 ? '1m' : undefined;
+  return (['1h', '5m', '1m'] as const).find((resolution) => q.stepMs % RESOLUTION_MS[resolution] === 0);
 }
 
 // One index-only scan per series over its rollup rows (the primary keys include the statistics), plus raw

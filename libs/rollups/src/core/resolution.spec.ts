@@ -6,6 +6,7 @@ const T = Date.UTC(2026, 10, 28, 10, 17, 42, 500);
 describe('bucket arithmetic', () => {
   it.each([
     ['1m', T, Date.UTC(2026, 10, 28, 10, 17)],
+    ['5m', T, Date.UTC(2026, 10, 28, 10, 15)],
     ['1h', T, Date.UTC(2026, 10, 28, 10, 0)],
     ['1m', Date.UTC(2026, 10, 28, 10, 17), Date.UTC(2026, 10, 28, 10, 17)],
     ['1m', -1, -60_000],
@@ -15,6 +16,8 @@ describe('bucket arithmetic', () => {
 
   it.each([
     ['1m', T, Date.UTC(2026, 10, 28, 10, 18)],
+    ['5m', T, Date.UTC(2026, 10, 28, 10, 20)],
+    ['5m', Date.UTC(2026, 10, 28, 10, 20), Date.UTC(2026, 10, 28, 10, 20)],
     ['1h', T, Date.UTC(2026, 10, 28, 11, 0)],
     ['1h', Date.UTC(2026, 10, 28, 11, 0), Date.UTC(2026, 10, 28, 11, 0)],
   ] as const)('bucketCeil(%s) of %d is %d', (resolution, time, expected) => {
@@ -25,6 +28,8 @@ describe('bucket arithmetic', () => {
     // 10:17:42.5 minus 60 s is 10:16:42.5: the 10:15 minute is closed with room to spare, 10:16 is not yet.
     ['1m', 60_000, Date.UTC(2026, 10, 28, 10, 16)],
     ['1m', 0, Date.UTC(2026, 10, 28, 10, 17)],
+    ['5m', 60_000, Date.UTC(2026, 10, 28, 10, 15)],
+    ['5m', 180_000, Date.UTC(2026, 10, 28, 10, 10)],
     ['1h', 60_000, Date.UTC(2026, 10, 28, 10, 0)],
   ] as const)('closedUntil(%s, grace %d) is %d', (resolution, grace, expected) => {
     expect(closedUntil(T, grace, resolution)).toBe(expected);

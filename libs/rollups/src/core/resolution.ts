@@ -1,11 +1,11 @@
 // Rollup resolutions and bucket arithmetic on epoch milliseconds (UTC; buckets are stamped with their start).
-export const RESOLUTIONS = ['1m', '1h'] as const;
+export const RESOLUTIONS = ['1m', '5m', '1h'] as const;
 export type Resolution = (typeof RESOLUTIONS)[number];
 
 export const AGGREGATIONS = ['avg', 'sum', 'min', 'max', 'count', 'last'] as const;
 export type Aggregation = (typeof AGGREGATIONS)[number];
 
-export const RESOLUTION_MS: Record<Resolution, number> = { '1m': 60_000, '1h': 3_600_000 };
+export const RESOLUTION_MS: Record<Resolution, number> = { '1m': 60_000, '5m': 300_000, '1h': 3_600_000 };
 
 export function bucketStart(timeMs: number, resolution: Resolution): number {
   const size = RESOLUTION_MS[resolution];
