@@ -122,6 +122,27 @@ describe(LatestCache.name, () => {
     expect(await instant(b, name, t0 + 30_000 + 301_000)).toEqual([]);
   });
 
+  it('answers a selector of the metric name alone from the cache, without matching series in SQL', async () => {
+    const name = uniqueMetricName('latest');
+    await ingest(a, name, 'x', t0, 5);
+    await ingest(a, name, 'y', t0, 1);
+    expect(await latest(b, name)).toEqual({ x: 5, y: 1 });
+    // y leaves SQL behind the API's back: a series match would no longer find it, the cache still has it.
+    await store.pool.query(
+      `WITH s AS (SELECT id FROM metric_series WHERE name = $1 AND labels->>'host' = 'y'),
+            d AS (DELETE FROM metric_samples WHERE series_id IN (SELECT id FROM s))
+       DELETE FROM metric_series WHERE id IN (SELECT id FROM s)`,
+      [name],
+    );
+
+    expect(await instant(b, name, Date.now())).toEqual([5, 1]);
+    expect(await instant(b, `{__name__="${name}"}`, Date.now())).toEqual([5, 1]);
+    // With a label matcher the series come from SQL, and the values from the cache.
+    expect(await instant(b, `${name}{host=~".+"}`, Date.now())).toEqual([5]);
+    // Before the newest cached sample the cache does not know the answer: SQL.
+    expect(await instant(b, name, t0 - 1)).toEqual([]);
+  });
+
   it('falls back to SQL while B’s feed is down, and caches again once it is back', async () => {
     const name = uniqueMetricName('latest');
     await ingest(a, name, 'x', t0, 1);

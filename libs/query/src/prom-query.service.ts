@@ -108,11 +108,20 @@ export class PromQueryService {
     // which must not wait for the pool while this query holds one.
     const latest =
       grid.steps === 1 ? await this.latestRows(selectorsOf(expr, false)) : new Map<string, readonly LatestRow[]>();
+    const bare = unwrap(expr);
+    const max = this.config.query.maxSeries;
+    // A bare selector of a metric name alone, at an instant the cache answers: no SQL at all. The cache holds every
+    // series of the metric that has a sample, which is what the series match would add to the answer.
+    const name = bare.kind === 'vector_selector' && bare.matchers.length === 1 ? metricNameOf(bare) : undefined;
+    const cached = name === undefined ? undefined : latest.get(name);
+    if (bare.kind === 'vector_selector' && name !== undefined && cached && cached.length <= max) {
+      const series = cached.map((row) => ({ id: row.id, name, labels: row.labels }));
+      const known = latestValues(new Map([[bare, series]]), grid.startMs, latest).get(bare);
+      if (known) return knownSeries(known);
+    }
     return this.repository.read(this.timeoutMs(requestedTimeoutMs), async (reader) => {
       // A bare selector on a grid of whole minutes: its series and their samples in one statement, and each step's
       // value picked here (in the selector's time: evaluation times moved back by its offset).
-      const bare = unwrap(expr);
-      const max = this.config.query.maxSeries;
       const samples = bare.kind === 'vector_selector' ? await reader.selectorSamples(bare, grid, max) : undefined;
       if (samples && bare.kind === 'vector_selector') {
         if (samples.matched > max) throw tooManySeries(max);
@@ -128,11 +137,7 @@ export class PromQueryService {
       const instantValues = latestValues(ids, grid.startMs, latest);
       // A bare selector answered by the latest-value cache needs no further SQL.
       const known = bare.kind === 'vector_selector' ? instantValues.get(bare) : undefined;
-      if (known) {
-        return sortByLabels(
-          known.ids.map((id, k) => ({ labels: known.labels[k], steps: [0], values: [known.values[k]] })),
-        );
-      }
+      if (known) return knownSeries(known);
       return sortByLabels(mergeByLabels(await reader.evaluateVector(expr, grid, ids, { instantValues })));
     });
   }
@@ -181,6 +186,10 @@ interface KnownValues {
   ids: number[];
   values: number[];
   labels: Labels[];
+}
+
+function knownSeries(known: KnownValues): StepSeries[] {
+  return sortByLabels(known.ids.map((_, k) => ({ labels: known.labels[k], steps: [0], values: [known.values[k]] })));
 }
 
 // For an instant evaluation at timeMs: each selector's values from the latest-value cache, when they are the
