@@ -5,7 +5,7 @@ import { Pool } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorker, type RunningApp } from '../support/api-server.js';
 import { testConfig } from '../support/test-config.js';
-import { createFreshDatabase, dropDatabase } from '../support/test-database.js';
+import { createFreshDatabase, dropDatabase, testPool } from '../support/test-database.js';
 import { runJob } from '../integration/worker/job-helpers.js';
 
 const DAY = 86_400_000;
@@ -29,7 +29,7 @@ describe(StorageMaintenanceService.name, () => {
       PARTITIONS_AHEAD_DAYS: '10',
     });
     await runMigrations(config);
-    pool = new Pool({ connectionString: databaseUrl, max: 12 });
+    pool = testPool(databaseUrl, 12);
     worker = await startWorker(config);
   });
   afterAll(async () => {

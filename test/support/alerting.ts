@@ -6,7 +6,7 @@ import { Pool } from 'pg';
 import { inject } from 'vitest';
 import { startApi, startWorker, type RunningApi, type RunningApp } from './api-server.js';
 import { postJson } from './http.js';
-import { createFreshDatabase, databaseName, dropDatabase } from './test-database.js';
+import { createFreshDatabase, databaseName, dropDatabase, testPool } from './test-database.js';
 
 // Alert tests run workers, and every worker evaluates every rule of its database: a file that checks exactly
 // which transitions, events and webhooks happen gets a database and a Redis prefix of its own, so that workers of
@@ -25,7 +25,7 @@ export class AlertingWorld {
     await runMigrations(
       loadConfig({ NODE_ENV: 'test', DATABASE_URL: this.databaseUrl, REDIS_URL: inject('redisUrl') }),
     );
-    this.pool = new Pool({ connectionString: this.databaseUrl, max: 2 });
+    this.pool = testPool(this.databaseUrl, 2);
     this.api = await this.track(startApi(this.config()));
   }
 

@@ -1,4 +1,5 @@
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
+import { testPool } from './test-database.js';
 import { inject } from 'vitest';
 
 export interface StoredSample {
@@ -13,7 +14,7 @@ export class SampleStore {
   readonly pool: Pool;
 
   constructor(connectionString: string = inject('databaseUrl')) {
-    this.pool = new Pool({ connectionString, max: 2 });
+    this.pool = testPool(connectionString, 2);
   }
 
   async samples(metricName: string): Promise<StoredSample[]> {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
+import { Client, Pool } from 'pg';
 
 // Server-level helpers: every test run (and every test that needs an empty or breakable schema) gets its own
 // database on the server of TEST_DATABASE_URL, so runs and parallel test files never share state by accident.
@@ -31,6 +31,17 @@ export async function createFreshDatabase(): Promise<string> {
   const name = `rtpm_test_${Date.now()}_${randomBytes(4).toString('hex')}`;
   await withAdminClient((admin) => admin.query(`CREATE DATABASE ${quoteIdent(name)}`));
   return databaseUrl(name);
+}
+
+// A pool for test code. pool.end() resolves once its connections are told to close, not once they have: a
+// dropDatabase right after it can terminate one first (57P01), which the pool re-emits as an 'error' event, uncaught
+// without a listener. That is the teardown, not a failure; any other error is still thrown.
+export function testPool(connectionString: string, max: number): Pool {
+  const pool = new Pool({ connectionString, max });
+  pool.on('error', (error: Error & { code?: string }) => {
+    if (error.code !== '57P01') throw error;
+  });
+  return pool;
 }
 
 // Terminates whatever is still connected (an app that failed to close, a leaked pool), then drops it.

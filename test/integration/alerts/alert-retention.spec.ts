@@ -5,7 +5,7 @@ import { DatabaseModule, runMigrations, SqlClient } from '@rtpm/database';
 import { Pool } from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { testConfig } from '../../support/test-config.js';
-import { createFreshDatabase, dropDatabase } from '../../support/test-database.js';
+import { createFreshDatabase, dropDatabase, testPool } from '../../support/test-database.js';
 
 const DAY = 86_400_000;
 const NOW = Date.UTC(2025, 5, 1, 12, 0, 0);
@@ -27,7 +27,7 @@ describe(AlertRetentionService.name, () => {
     databaseUrl = await createFreshDatabase();
     const config = testConfig({ DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: '2', ALERT_RETENTION_DAYS: '30' });
     await runMigrations(config);
-    pool = new Pool({ connectionString: databaseUrl, max: 2 });
+    pool = testPool(databaseUrl, 2);
     moduleRef = await Test.createTestingModule({
       imports: [ConfigModule.forRoot(config), DatabaseModule, AlertsModule],
     }).compile();

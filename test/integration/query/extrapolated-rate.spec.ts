@@ -1,5 +1,5 @@
 import { extrapolatedRateSql } from '@rtpm/query';
-import { Pool } from 'pg';
+import { testPool } from '../../support/test-database.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 
@@ -136,7 +136,7 @@ const rows: Row[] = [
 ];
 
 describe(extrapolatedRateSql.name, () => {
-  const pool = new Pool({ connectionString: inject('databaseUrl'), max: 1 });
+  const pool = testPool(inject('databaseUrl'), 1);
   afterAll(() => pool.end());
 
   it.each(rows)('$case', async (row) => {
