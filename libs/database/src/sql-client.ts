@@ -38,25 +38,41 @@ export class SqlClient {
     }
   }
 
-  // A read-only transaction for queries, with two round trips fewer than transaction(): BEGIN goes in one message
-  // with `setup` (SET LOCAL statements and possibly a SELECT, no parameters), whose last statement's rows fn gets;
-  // the result is returned without waiting for the COMMIT, and the client goes back to the pool once it completes.
-  // A read-only transaction has nothing to lose at commit. REPEATABLE READ: every statement, the setup's included,
-  // sees the snapshot of the first, so what a query reads first (watermarks, series) holds for what it reads next.
+  // A read-only transaction for queries, in as few round trips as the statements' dependencies allow. BEGIN goes in
+  // one message with `setup` (SET LOCAL statements and possibly a SELECT, no parameters), and the connection is in
+  // pipeline mode meanwhile: fn runs at once, and a statement it issues before awaiting anything goes out behind
+  // the BEGIN without waiting for its answer (setupRows, the rows of the setup's last statement, resolve when it
+  // comes). The result is returned without waiting for the COMMIT, and the client goes back to the pool, out of
+  // pipeline mode, once it completes. A read-only transaction has nothing to lose at commit. REPEATABLE READ: every
+  // statement, the setup's included, sees the snapshot of the first, so what a query reads first (watermarks,
+  // series) holds for what it reads next. PostgreSQL runs the messages in order, so the settings apply to every
+  // statement; a failed one aborts the transaction and every statement after it fails too.
   async readTransaction<T>(
     setup: string,
-    fn: (client: PoolClient, setupRows: QueryResultRow[]) => Promise<T>,
+    fn: (client: PoolClient, setupRows: Promise<QueryResultRow[]>) => Promise<T>,
   ): Promise<T> {
     const client = await this.pool.connect();
     client.on('error', ignoreConnectionError);
+    setPipeline(client, true);
+    const setupRows = (
+      client.query(`BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; ${setup}`) as unknown as Promise<
+        QueryResult | QueryResult[]
+      >
+    ).then((results) => (Array.isArray(results) ? results[results.length - 1].rows : results.rows));
+    // Handled below whatever fn does with it: a failed setup must not surface as an unhandled rejection meanwhile.
+    setupRows.catch(() => undefined);
     let result: T;
     try {
-      const results = (await client.query(`BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; ${setup}`)) as unknown as
-        QueryResult | QueryResult[];
-      result = await fn(client, Array.isArray(results) ? results[results.length - 1].rows : results.rows);
+      result = await fn(client, setupRows);
+      await setupRows;
     } catch (error) {
+      // A failed setup fails every statement behind it: its error is the cause.
+      const setupError = await setupRows.then(
+        () => undefined,
+        (cause: unknown) => cause,
+      );
       await endTransaction(client, 'ROLLBACK');
-      throw error;
+      throw setupError ?? error;
     }
     // The COMMIT goes out after the caller's current task (typically writing its response), not before it: on a
     // small machine each socket write costs a wakeup of the receiving process.
@@ -65,14 +81,22 @@ export class SqlClient {
   }
 }
 
+// node-postgres' pipeline mode (a Client field, off for every other use of a pooled connection): queries are written
+// as they are issued and their answers matched in order.
+function setPipeline(client: PoolClient, on: boolean): void {
+  (client as unknown as { pipeline: boolean }).pipeline = on;
+}
+
 // Ends a transaction and returns the client to the pool; a client whose COMMIT or ROLLBACK failed is discarded.
 function endTransaction(client: PoolClient, command: 'COMMIT' | 'ROLLBACK'): Promise<void> {
   return client.query(command).then(
     () => {
+      setPipeline(client, false);
       client.removeListener('error', ignoreConnectionError);
       client.release();
     },
     (error: Error) => {
+      setPipeline(client, false);
       client.removeListener('error', ignoreConnectionError);
       client.release(error);
     },

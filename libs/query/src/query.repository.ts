@@ -42,11 +42,17 @@ export interface BucketRow {
 
 // The statements of one query, run on one connection inside one transaction (see QueryRepository.read).
 export class QueryReader {
-  // rolledUntil: the rollup watermarks in this transaction's snapshot, which every rollup read takes as constants.
+  // The rollup watermarks in this transaction's snapshot, once the setup's answer has come: rollup reads take them
+  // as constants from then on. A query's first statement goes out before they come (pipelined behind the BEGIN), and
+  // a rollup read then reads them itself, in the same snapshot.
+  private rolledUntil?: RolledUntil;
+
   constructor(
     private readonly client: PoolClient,
-    private readonly rolledUntil: RolledUntil,
-  ) {}
+    watermarks: Promise<RolledUntil>,
+  ) {
+    void watermarks.then((known) => (this.rolledUntil = known)).catch(() => undefined);
+  }
 
   // The series the matchers select, at most limit + 1 (one more than allowed tells "too many").
   async matchSeries(matchers: LabelMatcher[], limit: number): Promise<SeriesInfo[]> {
@@ -169,8 +175,13 @@ export class QueryRepository {
       // keeps their hash aggregates in memory; floats print exactly (numberList). The rollup watermarks come with
       // the setup, in the snapshot every later statement reads.
       const setup = `SET LOCAL statement_timeout = ${Math.max(1, Math.round(timeoutMs))}; SET LOCAL jit = off; SET LOCAL work_mem = '32MB'; SET LOCAL extra_float_digits = 1; ${ROLLED_UNTIL_SQL}`;
-      return await this.sql.readTransaction(setup, (client, [watermarks]) =>
-        fn(new QueryReader(client, rolledUntilOf(watermarks as { m1: string | null; h1: string | null }))),
+      return await this.sql.readTransaction(setup, (client, setupRows) =>
+        fn(
+          new QueryReader(
+            client,
+            setupRows.then(([watermarks]) => rolledUntilOf(watermarks)),
+          ),
+        ),
       );
     } catch (error) {
       throw translate(error, timeoutMs);

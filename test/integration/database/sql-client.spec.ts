@@ -58,12 +58,13 @@ describe(SqlClient.name, () => {
       const seen = await sut.readTransaction(
         `SET LOCAL work_mem = '7MB'; SELECT v AS before FROM read_tx_snapshot`,
         async (c, setupRows) => {
+          const [before] = await setupRows;
           // Committed by another session after the setup ran: not visible to this transaction.
           await writer.query(`UPDATE read_tx_snapshot SET v = 2`);
           const { rows } = await c.query(
             `SELECT v AS after, current_setting('transaction_isolation') AS isolation FROM read_tx_snapshot`,
           );
-          return { ...setupRows[0], ...rows[0] };
+          return { ...before, ...rows[0] };
         },
       );
       expect(seen).toEqual({ before: 1, after: 1, isolation: 'repeatable read' });
@@ -72,6 +73,29 @@ describe(SqlClient.name, () => {
       await writer.end();
       await sut.query(`DROP TABLE read_tx_snapshot`);
     }
+  });
+
+  it('runs a statement issued before the setup answers in the same transaction, with its settings', async () => {
+    const [setup, statement] = await sut.readTransaction(
+      `SET LOCAL work_mem = '7MB'; SELECT txid_current_snapshot()::text AS snapshot`,
+      (c, setupRows) =>
+        // Issued at once, not after awaiting setupRows: the pipeline writes it behind the BEGIN.
+        Promise.all([
+          setupRows,
+          c.query(`SELECT current_setting('work_mem') AS mem, txid_current_snapshot()::text AS snapshot`),
+        ]),
+    );
+    expect(statement.rows[0]).toEqual({ mem: '7MB', snapshot: setup[0].snapshot });
+    expect(await setting('work_mem')).not.toBe('7MB');
+  });
+
+  it('fails the statements behind a failed setup, and hands the connection back clean', async () => {
+    await expect(
+      sut.readTransaction(`SET LOCAL work_mem = '7MB'; SELECT 1 / 0`, (c) => c.query('SELECT 1 AS one')),
+    ).rejects.toMatchObject({ code: '22012' });
+    expect(await setting('transaction_read_only')).toBe('off');
+    expect(await setting('work_mem')).not.toBe('7MB');
+    expect(await sut.readTransaction('', (c) => c.query('SELECT 2 AS two').then((r) => r.rows[0].two))).toBe(2);
   });
 
   it('returns every connection to the pool, one after the other and all at once', async () => {
