@@ -114,6 +114,17 @@ export function queryCases(
   const hourWindow = { ...window, start_time: new Date(endMs - HOUR).toISOString() };
   const expectSeries = (n: number) => (count: number) =>
     count === n ? undefined : `expected ${n} series, got ${count}`;
+  // Q2 (sum by region at a 5m step) over a structured window or a PromQL span.
+  const q2Structured = (name: string, span: typeof window): Case => ({
+    name,
+    request: () => post({ metric_name: 'bench_cpu', ...span, step: '5m', aggregation: 'sum', group_by: ['region'] }),
+    check: (body) => expectSeries(REGIONS.length)(body.series.length),
+  });
+  const q2Prom = (name: string, span: { start: string; end: string }): Case => ({
+    name,
+    request: () => prom('range', { query: 'sum by (region) (bench_cpu)', ...span, step: '300' }),
+    check: (body) => expectSeries(REGIONS.length)(body.data.result.length),
+  });
 
   return [
     {
@@ -134,44 +145,12 @@ export function queryCases(
       request: () => prom('range', { query: 'bench_cpu{host="host-1"}', ...range, step: '60' }),
       check: (body) => expectSeries(1)(body.data.result.length),
     },
-    {
-      name: 'Q2 structured  sum group_by region, 5m step',
-      request: () =>
-        post({ metric_name: 'bench_cpu', ...window, step: '5m', aggregation: 'sum', group_by: ['region'] }),
-      check: (body) => expectSeries(REGIONS.length)(body.series.length),
-    },
-    {
-      name: 'Q2 PromQL      sum by (region) (bench_cpu), 5m step',
-      request: () => prom('range', { query: 'sum by (region) (bench_cpu)', ...range, step: '300' }),
-      check: (body) => expectSeries(REGIONS.length)(body.data.result.length),
-    },
-    {
-      name: 'Q2 structured  sum group_by region, 5m step, last 1 h',
-      request: () =>
-        post({ metric_name: 'bench_cpu', ...hourWindow, step: '5m', aggregation: 'sum', group_by: ['region'] }),
-      check: (body) => expectSeries(REGIONS.length)(body.series.length),
-    },
-    {
-      name: 'Q2 PromQL      sum by (region) (bench_cpu), 5m, last 1 h',
-      request: () => prom('range', { query: 'sum by (region) (bench_cpu)', ...lastHour, step: '300' }),
-      check: (body) => expectSeries(REGIONS.length)(body.data.result.length),
-    },
-    {
-      name: 'Q2 PromQL      same, start/end on the step (Grafana)',
-      request: () =>
-        prom('range', { query: 'sum by (region) (bench_cpu)', ...onStep(startMs, endMs, 5 * MINUTE), step: '300' }),
-      check: (body) => expectSeries(REGIONS.length)(body.data.result.length),
-    },
-    {
-      name: 'Q2 PromQL      last 1 h, start/end on the step',
-      request: () =>
-        prom('range', {
-          query: 'sum by (region) (bench_cpu)',
-          ...onStep(endMs - HOUR, endMs, 5 * MINUTE),
-          step: '300',
-        }),
-      check: (body) => expectSeries(REGIONS.length)(body.data.result.length),
-    },
+    q2Structured('Q2 structured  sum group_by region, 5m step', window),
+    q2Prom('Q2 PromQL      sum by (region) (bench_cpu), 5m step', range),
+    q2Structured('Q2 structured  sum group_by region, 5m step, last 1 h', hourWindow),
+    q2Prom('Q2 PromQL      sum by (region) (bench_cpu), 5m, last 1 h', lastHour),
+    q2Prom('Q2 PromQL      same, start/end on the step (Grafana)', onStep(startMs, endMs, 5 * MINUTE)),
+    q2Prom('Q2 PromQL      last 1 h, start/end on the step', onStep(endMs - HOUR, endMs, 5 * MINUTE)),
     {
       name: 'Q3 REST        GET /metrics/latest/bench_cpu',
       request: () => fetch(`${baseUrl}/api/v1/metrics/latest/bench_cpu`, { headers: { authorization } }),

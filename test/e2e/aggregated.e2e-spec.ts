@@ -1,19 +1,17 @@
 import { JOBS, QUEUES } from '@rtpm/jobs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AggregatedController } from '../../apps/api/src/rollups/aggregated.controller.js';
-import { runMigrations } from '@rtpm/database';
-import { startApi, startWorker, type RunningApi, type RunningApp } from '../support/api-server.js';
+import type { RunningApi, RunningApp } from '../support/api-server.js';
 import { getJson, postJson } from '../support/http.js';
+import { startIsolatedApps, type IsolatedApps } from '../support/isolated-apps.js';
 import { uniqueMetricName } from '../support/names.js';
-import { SampleStore } from '../support/sample-store.js';
-import { testConfig } from '../support/test-config.js';
-import { createFreshDatabase, dropDatabase } from '../support/test-database.js';
-import { clearSchedules, HOUR, MINUTE, runJob } from '../integration/worker/job-helpers.js';
+import type { SampleStore } from '../support/sample-store.js';
+import { HOUR, MINUTE, runJob } from '../integration/worker/job-helpers.js';
 
 // GET /api/v1/metrics/aggregated: rolled buckets from the rollup tables, the open tail from raw samples. A database
 // and queue prefix of its own, with no periodic jobs: rollups happen exactly when a test runs one.
 describe(AggregatedController.name, () => {
-  let databaseUrl: string;
+  let apps: IsolatedApps;
   let api: RunningApi;
   let worker: RunningApp;
   let store: SampleStore;
@@ -42,13 +40,8 @@ describe(AggregatedController.name, () => {
   });
 
   beforeAll(async () => {
-    databaseUrl = await createFreshDatabase();
-    const config = testConfig({ DATABASE_URL: databaseUrl, REDIS_KEY_PREFIX: `${testConfig().redis.keyPrefix}agg:` });
-    await runMigrations(config);
-    api = await startApi(config);
-    worker = await startWorker(config);
-    await clearSchedules(worker.app);
-    store = new SampleStore(databaseUrl);
+    apps = await startIsolatedApps('agg');
+    ({ api, worker, store } = apps);
     const response = await postJson(api, '/api/v1/metrics/batch', {
       metrics: [
         sample('a', m5 + 10_000, 1),
@@ -65,12 +58,7 @@ describe(AggregatedController.name, () => {
     await runJob(worker.app, QUEUES.rollups, JOBS.rollup5m);
     await runJob(worker.app, QUEUES.rollups, JOBS.rollup1h);
   });
-  afterAll(async () => {
-    await worker?.close();
-    await api?.close();
-    await store?.close();
-    if (databaseUrl) await dropDatabase(databaseUrl);
-  });
+  afterAll(() => apps?.close());
 
   it('answers 1m buckets from the rollups plus the open minute from raw samples', async () => {
     // A marker in the rolled row proves where closed buckets come from.

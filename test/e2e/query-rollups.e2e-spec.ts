@@ -1,20 +1,18 @@
-import { runMigrations } from '@rtpm/database';
 import { JOBS, QUEUES } from '@rtpm/jobs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clearSchedules, HOUR, MINUTE, runJob } from '../integration/worker/job-helpers.js';
-import { startApi, startWorker, type RunningApi, type RunningApp } from '../support/api-server.js';
+import { HOUR, MINUTE, runJob } from '../integration/worker/job-helpers.js';
+import type { RunningApi, RunningApp } from '../support/api-server.js';
 import { getJson, postJson, type JsonResponse } from '../support/http.js';
+import { startIsolatedApps, type IsolatedApps } from '../support/isolated-apps.js';
 import { uniqueMetricName } from '../support/names.js';
-import { SampleStore } from '../support/sample-store.js';
-import { testConfig } from '../support/test-config.js';
-import { createFreshDatabase, dropDatabase } from '../support/test-database.js';
+import type { SampleStore } from '../support/sample-store.js';
 
 // The structured and PromQL range queries read rolled buckets (and the rollups' first/last samples) where the
 // step allows: every answer here is compared with the one raw samples give on the same data, which the same
 // query returns when the rollup watermarks are pushed back to -infinity (nothing counts as rolled then). Values
 // are multiples of 1/4, so sums are exact in any order. A database and queue prefix of its own, no periodic jobs.
 describe('queries over rollups', () => {
-  let databaseUrl: string;
+  let apps: IsolatedApps;
   let api: RunningApi;
   let worker: RunningApp;
   let store: SampleStore;
@@ -117,17 +115,8 @@ describe('queries over rollups', () => {
       : response.body.data.result.reduce((n: number, s: { values: unknown[] }) => n + s.values.length, 0);
 
   beforeAll(async () => {
-    databaseUrl = await createFreshDatabase();
-    const config = testConfig({
-      DATABASE_URL: databaseUrl,
-      REDIS_KEY_PREFIX: `${testConfig().redis.keyPrefix}qrollups:`,
-      CACHE_TTL: '0',
-    });
-    await runMigrations(config);
-    api = await startApi(config);
-    worker = await startWorker(config);
-    await clearSchedules(worker.app);
-    store = new SampleStore(databaseUrl);
+    apps = await startIsolatedApps('qrollups', { CACHE_TTL: '0' });
+    ({ api, worker, store } = apps);
     expect((await ingest(samples())).status).toBe(201);
     await rollUp();
     const { rows } = await store.pool.query<{ n: number }>(
@@ -138,12 +127,7 @@ describe('queries over rollups', () => {
     // Every (series, minute) with samples is rolled, with its first and last sample's times.
     expect(rows[0].n).toBe(new Set(samples().map((x) => `${x.host}@${Math.floor(x.timeMs / MINUTE)}`)).size);
   });
-  afterAll(async () => {
-    await worker?.close();
-    await api?.close();
-    await store?.close();
-    if (databaseUrl) await dropDatabase(databaseUrl);
-  });
+  afterAll(() => apps?.close());
 
   describe.each(['avg', 'sum', 'min', 'max', 'count', 'last'])('structured %s', (aggregation) => {
     it.each(['1m', '5m', '10m', '15m', '1h', '2h'])('per series at step %s equals the raw answer', async (step) => {

@@ -1,14 +1,13 @@
-import { runMigrations } from '@rtpm/database';
 import { QUEUES, JOBS, type JobName } from '@rtpm/jobs';
 import { ROLLUP_GRACE_MS, RollupService, type RollupRun } from '@rtpm/rollups';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApi, startWorker, type RunningApi, type RunningApp } from '../support/api-server.js';
 import { postJson } from '../support/http.js';
+import { startIsolatedApps, type IsolatedApps } from '../support/isolated-apps.js';
 import { uniqueMetricName } from '../support/names.js';
 import { SampleStore } from '../support/sample-store.js';
 import { testConfig } from '../support/test-config.js';
-import { createFreshDatabase, dropDatabase } from '../support/test-database.js';
-import { clearSchedules, HOUR, iso, MINUTE, rollupRows, runJob } from '../integration/worker/job-helpers.js';
+import { HOUR, iso, MINUTE, rollupRows, runJob } from '../integration/worker/job-helpers.js';
 
 // Rollups through real queues: the API stores samples (marking late minutes), a real worker consumes the jobs.
 describe(`${RollupService.name} through the worker's queues`, () => {
@@ -142,7 +141,7 @@ describe(`${RollupService.name} through the worker's queues`, () => {
 // when a late sample re-rolls one of their minutes. A database and queue prefix of its own, with no periodic jobs:
 // rollups happen exactly when a test runs one, and the watermarks and dirty marks are these tests' alone.
 describe(`${RollupService.name}: the 5-minute level through the worker's queues`, () => {
-  let databaseUrl: string;
+  let apps: IsolatedApps;
   let api: RunningApi;
   let worker: RunningApp;
   let store: SampleStore;
@@ -150,20 +149,10 @@ describe(`${RollupService.name}: the 5-minute level through the worker's queues`
   const hour = Math.floor((Date.now() - 3 * HOUR) / HOUR) * HOUR;
 
   beforeAll(async () => {
-    databaseUrl = await createFreshDatabase();
-    const config = testConfig({ DATABASE_URL: databaseUrl, REDIS_KEY_PREFIX: `${testConfig().redis.keyPrefix}r5m:` });
-    await runMigrations(config);
-    api = await startApi(config);
-    worker = await startWorker(config);
-    await clearSchedules(worker.app);
-    store = new SampleStore(databaseUrl);
+    apps = await startIsolatedApps('r5m');
+    ({ api, worker, store } = apps);
   });
-  afterAll(async () => {
-    await worker?.close();
-    await api?.close();
-    await store?.close();
-    if (databaseUrl) await dropDatabase(databaseUrl);
-  });
+  afterAll(() => apps?.close());
 
   const batch = async (metrics: unknown[]) => {
     const response = await postJson(api, '/api/v1/metrics/batch', { metrics });
@@ -189,20 +178,8 @@ describe(`${RollupService.name}: the 5-minute level through the worker's queues`
     );
     return rows.map((row) => row.bucket);
   };
-  // The metric's 5m rows, first and last sample included, times with milliseconds.
-  const rollupRows5m = async (name: string) => {
-    const { rows } = await store.pool.query(
-      `SELECT s.labels, to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS bucket,
-              r.count::int AS count, r.sum, r.min, r.max, r.last,
-              to_char(r.first_time AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS first_time, r.first,
-              to_char(r.last_time AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS last_time
-         FROM metric_rollups_5m r JOIN metric_series s ON s.id = r.series_id
-        WHERE s.name = $1
-        ORDER BY s.labels::text, r.bucket`,
-      [name],
-    );
-    return rows;
-  };
+  // The metric's 5m rows, first and last sample included.
+  const rollupRows5m = (name: string) => rollupRows(store.pool, 'metric_rollups_5m', name, true);
 
   it('rolls 5-minute buckets from the 1m rows into the statistics and first and last samples of the raw samples', async () => {
     const name = uniqueMetricName('rollup_5m');

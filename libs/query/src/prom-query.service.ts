@@ -115,8 +115,10 @@ export class PromQueryService {
     const name = bare.kind === 'vector_selector' && bare.matchers.length === 1 ? metricNameOf(bare) : undefined;
     const cached = name === undefined ? undefined : latest.get(name);
     if (bare.kind === 'vector_selector' && name !== undefined && cached && cached.length <= max) {
-      const series = cached.map((row) => ({ id: row.id, name, labels: row.labels }));
-      const known = latestValues(new Map([[bare, series]]), grid.startMs, latest).get(bare);
+      const known = cachedValues(
+        cached.map((row) => [{ id: row.id, name, labels: row.labels }, row]),
+        grid.startMs - bare.offsetMs,
+      );
       if (known) return knownSeries(known);
     }
     return this.repository.read(this.timeoutMs(requestedTimeoutMs), async (reader) => {
@@ -193,8 +195,7 @@ function knownSeries(known: KnownValues): StepSeries[] {
 }
 
 // For an instant evaluation at timeMs: each selector's values from the latest-value cache, when they are the
-// answer. They are when no cached sample is newer than the evaluation time (the newest sample at or before it is
-// then the newest of all); a series whose newest sample is older than the lookback window has no value.
+// answer (cachedValues).
 function latestValues(
   ids: Map<VectorSelector, SeriesInfo[]>,
   timeMs: number,
@@ -204,21 +205,30 @@ function latestValues(
   for (const [selector, series] of ids) {
     const rows = latest.get(metricNameOf(selector) ?? '');
     if (!rows) continue;
-    const at = timeMs - selector.offsetMs;
     const byId = new Map(rows.map((row) => [row.id, row]));
-    const values: KnownValues = { ids: [], values: [], labels: [] };
-    let answerable = true;
-    for (const s of series) {
-      const row = byId.get(s.id);
-      if (row && row.timeMs > at) answerable = false;
-      if (!row || row.timeMs > at || row.timeMs <= at - LOOKBACK_MS) continue;
-      values.ids.push(s.id);
-      values.values.push(row.value);
-      values.labels.push(labelsWithName(s));
-    }
-    if (answerable) known.set(selector, values);
+    const values = cachedValues(
+      series.map((s) => [s, byId.get(s.id)]),
+      timeMs - selector.offsetMs,
+    );
+    if (values) known.set(selector, values);
   }
   return known;
+}
+
+// A selector's values at `at` from the newest cached sample of each of its series (undefined: none cached), when
+// they are the answer: no cached sample is newer than `at` (the newest sample at or before it is then the newest of
+// all); a series whose newest sample is older than the lookback window has no value.
+function cachedValues(series: [SeriesInfo, LatestRow | undefined][], at: number): KnownValues | undefined {
+  const values: KnownValues = { ids: [], values: [], labels: [] };
+  for (const [s, row] of series) {
+    if (!row) continue;
+    if (row.timeMs > at) return undefined;
+    if (row.timeMs <= at - LOOKBACK_MS) continue;
+    values.ids.push(s.id);
+    values.values.push(row.value);
+    values.labels.push(labelsWithName(s));
+  }
+  return values;
 }
 
 function metricNameOf(selector: VectorSelector): string | undefined {

@@ -2,6 +2,7 @@ export {
   AGGREGATIONS,
   RESOLUTIONS,
   RESOLUTION_MS,
+  coarsestDividing,
   aggregate,
   bucketStart,
   type Aggregation,

@@ -1,4 +1,4 @@
-import { bucketCeil, bucketStart, type Resolution } from './core/resolution.js';
+import { bucketCeil, bucketStart, ROLLUP_TABLE, type Resolution } from './core/resolution.js';
 
 // What a reader gets for each series over [from, to):
 // - stats: bucket statistics (sub, count, sum, min, max, last), where `sub` is the start of a rolled 1h, 5m or 1m
@@ -37,11 +37,6 @@ export interface RolledUntil {
 
 type WatermarkKey = keyof RolledUntil;
 const WATERMARK: Record<Resolution, WatermarkKey> = { '1m': 'm1', '5m': 'm5', '1h': 'h1' };
-const TABLE: Record<Resolution, string> = {
-  '1m': 'metric_rollups_1m',
-  '5m': 'metric_rollups_5m',
-  '1h': 'metric_rollups_1h',
-};
 const INTERVAL: Record<Resolution, string> = { '1m': '1 minute', '5m': '5 minutes', '1h': '1 hour' };
 
 // One row (m1, m5, h1) of the watermarks in epoch ms; NULL when missing or infinite, which rolledUntilOf reads as
@@ -88,21 +83,20 @@ export function rollupReadSql(spec: RollupReadSpec): RollupReadSql {
   const known = spec.rolledUntil;
   const rolledEndMs = (loMs: number, hiMs: number, watermark: WatermarkKey) =>
     known ? Math.max(loMs, Math.min(hiMs, known[watermark])) : undefined;
-  const rolledEnd = (loMs: number, lo: string, hiMs: number, watermark: WatermarkKey) => {
-    const endMs = rolledEndMs(loMs, hiMs, watermark);
-    return endMs !== undefined
-      ? literal(endMs)
-      : `greatest(${lo}, least(${literal(hiMs)}, (SELECT ${watermark} FROM rw)))`;
-  };
+  // The end as SQL: its number, or read from the watermark in the statement.
+  const rolledEnd = (endMs: number | undefined, lo: string, hiMs: number, watermark: WatermarkKey) =>
+    endMs !== undefined ? literal(endMs) : `greatest(${lo}, least(${literal(hiMs)}, (SELECT ${watermark} FROM rw)))`;
   const mLoMs = bucketCeil(spec.fromMs, '1m');
   const mLo = literal(mLoMs);
-  const mHiMs = rolledEndMs(mLoMs, bucketStart(spec.toMs, '1m'), 'm1');
-  const mHi = rolledEnd(mLoMs, mLo, bucketStart(spec.toMs, '1m'), 'm1');
+  const mTopMs = bucketStart(spec.toMs, '1m');
+  const mHiMs = rolledEndMs(mLoMs, mTopMs, 'm1');
+  const mHi = rolledEnd(mHiMs, mLo, mTopMs, 'm1');
   // (Only formed when read: an unused bind parameter would have no type.)
   const cLoMs = coarse ? bucketCeil(spec.fromMs, coarse) : 0;
   const cLo = coarse ? literal(cLoMs) : '';
-  const cHiMs = coarse ? rolledEndMs(cLoMs, bucketStart(spec.toMs, coarse), WATERMARK[coarse]) : undefined;
-  const cHi = coarse ? rolledEnd(cLoMs, cLo, bucketStart(spec.toMs, coarse), WATERMARK[coarse]) : '';
+  const cTopMs = coarse ? bucketStart(spec.toMs, coarse) : 0;
+  const cHiMs = coarse ? rolledEndMs(cLoMs, cTopMs, WATERMARK[coarse]) : undefined;
+  const cHi = coarse ? rolledEnd(cHiMs, cLo, cTopMs, WATERMARK[coarse]) : '';
   // A part whose range is known to be empty is left out: each part costs an index probe per series.
   const empty = (loMs: number | undefined, hiMs: number | undefined) =>
     loMs !== undefined && hiMs !== undefined && hiMs <= loMs;
@@ -175,7 +169,7 @@ export function rollupReadSql(spec: RollupReadSpec): RollupReadSql {
 // Clean rolled rows of `resolution` in `range`, without its dirty buckets (rdm for minutes, rdc for a coarse
 // level); `driver` names a CTE whose rows the range refers to (dirty coarse buckets).
 function rolledRows(shape: RollupShape, resolution: Resolution, sid: string, range: string, driver?: string): string {
-  const from = `${driver ? `${driver}, ` : ''}${TABLE[resolution]} r`;
+  const from = `${driver ? `${driver}, ` : ''}${ROLLUP_TABLE[resolution]} r`;
   const dirty = resolution === '1m' ? 'rdm' : 'rdc';
   const where = `r.series_id = ${sid} AND ${range} AND r.bucket NOT IN (SELECT bucket FROM ${dirty})`;
   if (shape === 'stats')

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { SqlClient } from '@rtpm/database';
 import type { PoolClient } from 'pg';
-import { RESOLUTION_MS, type Resolution } from './core/resolution.js';
+import { RESOLUTION_MS, ROLLUP_TABLE, type Resolution } from './core/resolution.js';
 import { rollupReadSql } from './rollup-read.sql.js';
 
 export interface DirtyMark {
@@ -23,12 +23,6 @@ export interface AggregatedRow {
 // One lock per resolution: rollup jobs of one resolution run one at a time across all workers, so two upserts
 // never interleave on the same rows (no deadlocks, no lost updates). Arbitrary constants in RTPM's key space.
 const ADVISORY_LOCK: Record<Resolution, number> = { '1m': 0x7274_0101, '5m': 0x7274_0103, '1h': 0x7274_0102 };
-
-const TABLE: Record<Resolution, string> = {
-  '1m': 'metric_rollups_1m',
-  '5m': 'metric_rollups_5m',
-  '1h': 'metric_rollups_1h',
-};
 
 // Rewrites a row only when it changed, so an idempotent re-run writes nothing.
 function upsertTail(columns: string[]): string {
@@ -162,7 +156,9 @@ export class RollupRepository {
 
   async deleteOlderThan(resolution: Resolution, cutoffMs: number): Promise<number> {
     const cutoff = new Date(cutoffMs);
-    const deleted = await this.sql.query(`DELETE FROM ${TABLE[resolution]} WHERE bucket < $1 RETURNING 1`, [cutoff]);
+    const deleted = await this.sql.query(`DELETE FROM ${ROLLUP_TABLE[resolution]} WHERE bucket < $1 RETURNING 1`, [
+      cutoff,
+    ]);
     await this.sql.query(`DELETE FROM rollup_dirty_buckets WHERE resolution = $1 AND bucket < $2`, [
       resolution,
       cutoff,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@rtpm/config';
-import { bucketStart, closedUntil, RESOLUTION_MS, type Resolution } from './core/resolution.js';
+import { bucketStart, closedUntil, RESOLUTION_MS, RESOLUTIONS, type Resolution } from './core/resolution.js';
 import { RollupRepository } from './rollup.repository.js';
 
 // How long after a bucket closes before it is rolled. Late-sample marks are set by the ingest path for buckets
@@ -70,7 +70,7 @@ export class RollupService {
       for (const bucketMs of rebuilt) rows += await this.rollups.roll(tx, resolution, bucketMs, bucketMs + size);
       if (resolution === '1m') {
         // A re-rolled minute changes its 5 minutes and its hour, which may already be rolled.
-        for (const coarser of ['5m', '1h'] as const) {
+        for (const coarser of RESOLUTIONS.filter((level) => level !== '1m')) {
           await this.rollups.markDirty(tx, coarser, [...new Set(rebuilt.map((ms) => bucketStart(ms, coarser)))]);
         }
       }

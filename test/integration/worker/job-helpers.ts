@@ -33,11 +33,21 @@ export async function runJob<T = unknown>(app: INestApplication, queue: QueueNam
   return (await job.finished()) as T;
 }
 
-// A metric's rollup rows straight from PostgreSQL, bucket as RFC 3339 UTC.
-export async function rollupRows(pool: Pool, table: 'metric_rollups_1m' | 'metric_rollups_1h', metricName: string) {
+// A metric's rollup rows straight from PostgreSQL, bucket as RFC 3339 UTC; withSamples (1m and 5m rows): their
+// first and last sample too, times with milliseconds.
+export async function rollupRows(
+  pool: Pool,
+  table: 'metric_rollups_1m' | 'metric_rollups_5m' | 'metric_rollups_1h',
+  metricName: string,
+  withSamples = false,
+) {
+  const samples = withSamples
+    ? `, to_char(r.first_time AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS first_time, r.first,
+         to_char(r.last_time AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS last_time`
+    : '';
   const { rows } = await pool.query<RollupRow>(
     `SELECT s.labels, to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS bucket,
-            r.count::int AS count, r.sum, r.min, r.max, r.last
+            r.count::int AS count, r.sum, r.min, r.max, r.last${samples}
        FROM ${table} r JOIN metric_series s ON s.id = r.series_id
       WHERE s.name = $1
       ORDER BY s.labels::text, r.bucket`,

@@ -1,5 +1,5 @@
 import type { VectorSelector } from '@rtpm/promql';
-import { rollupReadSql, type RolledUntil } from '@rtpm/rollups';
+import { coarsestDividing, rollupReadSql, type RolledUntil } from '@rtpm/rollups';
 import { LOOKBACK_MS } from '../core/prom-params.js';
 import type { Labels } from '../query.types.js';
 import { matchedListsSql, valueIndependentPlan } from './series-match.sql.js';
@@ -131,11 +131,11 @@ export function rollupSampleRows(
 ): string {
   const series = driver ?? `unnest(${seriesIdsParam(vs, ctx)}::int8[]) AS u(sid)`;
   const { start, end } = selectorSpan(vs, ctx.grid);
-  const fiveMinutes = start % 300_000 === 0 && ctx.grid.stepMs % 300_000 === 0 && LOOKBACK_MS % 300_000 === 0;
   const read = rollupReadSql({
     fromMs: start - LOOKBACK_MS,
     toMs: end + 1,
-    resolution: fiveMinutes ? '5m' : '1m',
+    // minuteAligned: 1m always divides them.
+    resolution: coarsestDividing(['5m', '1m'], start, ctx.grid.stepMs, LOOKBACK_MS) ?? '1m',
     shape: 'samples',
     bind: ctx.bind,
     rolledUntil: ctx.rolledUntil,

@@ -1,4 +1,4 @@
-import { RESOLUTION_MS, rollupReadSql, type RolledUntil, type Resolution } from '@rtpm/rollups';
+import { coarsestDividing, rollupReadSql, type RolledUntil, type Resolution } from '@rtpm/rollups';
 import type { LabelMatcher } from '@rtpm/promql';
 import type { StructuredAggregation } from '../query.types.js';
 import { matchedListsSql, valueIndependentPlan } from './series-match.sql.js';
@@ -123,7 +123,7 @@ function rollupResolution(q: Omit<BucketQuery, 'series'>, eachOwnGroup: boolean)
   const aggregate = ROLLUP_AGGREGATES[q.aggregation];
   if (aggregate === undefined) return undefined;
   if (q.aggregation === 'last' && !eachOwnGroup) return undefined;
-  return (['1h', '5m', '1m'] as const).find((resolution) => q.stepMs % RESOLUTION_MS[resolution] === 0);
+  return coarsestDividing(['1h', '5m', '1m'], q.stepMs);
 }
 
 // One index-only scan per series over its rollup rows (the primary keys include the statistics), plus raw

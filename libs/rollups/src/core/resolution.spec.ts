@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { aggregate, bucketCeil, bucketStart, closedUntil, type Aggregation } from './resolution.js';
+import { aggregate, bucketCeil, bucketStart, closedUntil, coarsestDividing, type Aggregation } from './resolution.js';
 
 const T = Date.UTC(2026, 10, 28, 10, 17, 42, 500);
 
@@ -33,6 +33,20 @@ describe('bucket arithmetic', () => {
     ['1h', 60_000, Date.UTC(2026, 10, 28, 10, 0)],
   ] as const)('closedUntil(%s, grace %d) is %d', (resolution, grace, expected) => {
     expect(closedUntil(T, grace, resolution)).toBe(expected);
+  });
+});
+
+describe(coarsestDividing.name, () => {
+  const HOUR = 3_600_000;
+  it.each([
+    [[HOUR], '1h'],
+    [[2 * HOUR], '1h'],
+    [[600_000], '5m'],
+    [[300_000, 7 * 300_000], '5m'],
+    [[300_000, 7 * 60_000], '1m'],
+    [[90_000], undefined],
+  ] as const)('of %j is %s', (spans, expected) => {
+    expect(coarsestDividing(['1h', '5m', '1m'], ...spans)).toBe(expected);
   });
 });
 

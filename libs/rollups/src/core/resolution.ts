@@ -7,6 +7,18 @@ export type Aggregation = (typeof AGGREGATIONS)[number];
 
 export const RESOLUTION_MS: Record<Resolution, number> = { '1m': 60_000, '5m': 300_000, '1h': 3_600_000 };
 
+export const ROLLUP_TABLE: Record<Resolution, string> = {
+  '1m': 'metric_rollups_1m',
+  '5m': 'metric_rollups_5m',
+  '1h': 'metric_rollups_1h',
+};
+
+// The first of `candidates` (coarsest first) whose bucket size divides every one of `spansMs`: a read whose
+// boundaries are all multiples of it takes whole buckets of that level.
+export function coarsestDividing(candidates: readonly Resolution[], ...spansMs: number[]): Resolution | undefined {
+  return candidates.find((resolution) => spansMs.every((ms) => ms % RESOLUTION_MS[resolution] === 0));
+}
+
 export function bucketStart(timeMs: number, resolution: Resolution): number {
   const size = RESOLUTION_MS[resolution];
   return Math.floor(timeMs / size) * size;
