@@ -40,12 +40,8 @@ async function main(): Promise<void> {
     const bodies: string[] = [];
     for (let run = 0; run < WARMUP + RUNS; run++) {
       for (let b = 0; b < 2; b++) {
-        const started = process.hrtime.bigint();
-        const response = await builds[b][c].request();
-        const text = await response.text();
-        const ms = Number(process.hrtime.bigint() - started) / 1e6;
-        const problem =
-          response.status !== 200 ? `status ${response.status}: ${text}` : builds[b][c].check(JSON.parse(text));
+        const { status, text, ms } = await builds[b][c].request();
+        const problem = status !== 200 ? `status ${status}: ${text}` : builds[b][c].check(JSON.parse(text));
         if (problem) throw new Error(`${builds[b][c].name} (${'AB'[b]}): ${problem}`);
         if (run === 0) bodies[b] = text;
         if (run >= WARMUP) timings[b].push(ms);
