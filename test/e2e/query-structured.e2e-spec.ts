@@ -135,6 +135,15 @@ describe(`${StructuredQueryController.name} (POST /api/v1/metrics/query)`, () =>
     expect(pointsOf(response.body, B)).toHaveLength(10);
   });
 
+  it('takes optional fields sent as null for absent ones', async () => {
+    const nulls = await query({ labels: null, step: null, aggregation: null, group_by: null });
+    const absent = await query({});
+
+    expect(nulls.status).toBe(200);
+    expect(nulls.body.step).toBe('1s');
+    expect(nulls.body).toEqual(absent.body);
+  });
+
   it('answers 200 with no series when nothing matches', async () => {
     const unknown = await query({ metric_name: uniqueMetricName('nothing'), step: '1m' });
     const noSamples = await query({ start_time: iso(T0 - 60 * MINUTE), end_time: iso(T0 - 30 * MINUTE), step: '1m' });

@@ -5,7 +5,20 @@ import { STRUCTURED_AGGREGATIONS, type StructuredAggregation } from '@rtpm/query
 import { IsIn, IsOptional, IsString, Matches, ValidateBy } from 'class-validator';
 
 const TIMESTAMP_MESSAGE = 'must be an RFC 3339 date-time or Unix epoch milliseconds between 1970 and 9999';
-const isTimestamp = { name: 'isTimestamp', validator: { validate: (v: unknown) => parseTimestamp(v) !== undefined } };
+const FIELDS: ReadonlySet<string> = new Set([
+  'metric_name',
+  'labels',
+  'start_time',
+  'end_time',
+  'step',
+  'aggregation',
+  'group_by',
+]);
+const AGGREGATIONS: ReadonlySet<unknown> = new Set(STRUCTURED_AGGREGATIONS);
+
+function isTimestamp(value: unknown): boolean {
+  return parseTimestamp(value) !== undefined;
+}
 
 function isDuration(value: unknown): boolean {
   if (typeof value !== 'string') return false;
@@ -46,11 +59,11 @@ export class StructuredQueryDto {
   labels?: Record<string, string>;
 
   @ApiProperty({ example: '2024-01-01T00:00:00Z', description: 'RFC 3339 or Unix epoch milliseconds; inclusive.' })
-  @ValidateBy(isTimestamp, { message: TIMESTAMP_MESSAGE })
+  @ValidateBy({ name: 'isTimestamp', validator: { validate: isTimestamp } }, { message: TIMESTAMP_MESSAGE })
   start_time!: string | number;
 
   @ApiProperty({ example: '2024-01-01T01:00:00Z', description: 'RFC 3339 or Unix epoch milliseconds; exclusive.' })
-  @ValidateBy(isTimestamp, { message: TIMESTAMP_MESSAGE })
+  @ValidateBy({ name: 'isTimestamp', validator: { validate: isTimestamp } }, { message: TIMESTAMP_MESSAGE })
   end_time!: string | number;
 
   @ApiPropertyOptional({
@@ -82,4 +95,24 @@ export class StructuredQueryDto {
     { message: `must be an array of label names matching ${LABEL_NAME_PATTERN.source}` },
   )
   group_by?: string[];
+}
+
+// Whether StructuredQueryDto's decorators (with whitelist and forbidNonWhitelisted) accept the body, decided
+// without class-validator, whose walk over the metadata costs about 0.2 ms per body, a tenth of a small query. The
+// custom checks are the functions the decorators call; structured-query.dto.spec.ts compares the two on odd values
+// in every field. Optional fields: null counts as absent, as @IsOptional has it.
+export function passesStructuredQueryDto(body: object): boolean {
+  for (const key of Object.keys(body)) if (!FIELDS.has(key)) return false;
+  const fields = body as Record<string, unknown>;
+  const { metric_name: name, labels, start_time: start, end_time: end, step, aggregation, group_by: groupBy } = fields;
+  return (
+    typeof name === 'string' &&
+    METRIC_NAME_PATTERN.test(name) &&
+    (labels == null || isLabelMap(labels)) &&
+    isTimestamp(start) &&
+    isTimestamp(end) &&
+    (step == null || isDuration(step)) &&
+    (aggregation == null || AGGREGATIONS.has(aggregation)) &&
+    (groupBy == null || isLabelNameList(groupBy))
+  );
 }
