@@ -17,6 +17,13 @@ describe(parseKeyedLists.name, () => {
       values: '0.1,0.30000000000000004',
       expected: { keys: [1795866720000, 1795866780000], values: [0.30000000000000004, 0.1] },
     },
+    // PostgreSQL's float8 text (extra_float_digits = 1): exponents past 1e15 and below 1e-4, signed zero.
+    {
+      keys: '1,2,3,4,5',
+      values: '1e+20,-0,1.5e-07,-1.7976931348623157e+308,5e-324',
+      expected: { keys: [1, 2, 3, 4, 5], values: [1e20, -0, 1.5e-7, -1.7976931348623157e308, 5e-324] },
+    },
+    { keys: '1,2', values: '-Infinity,7', expected: { keys: [1, 2], values: [-Infinity, 7] } },
   ])('$keys / $values', ({ keys, values, expected }) => {
     expect(parseKeyedLists(keys, values)).toEqual(expected);
   });

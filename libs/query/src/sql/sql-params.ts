@@ -63,6 +63,9 @@ export function parseKeyedLists(keysText: string, valuesText: string): { keys: n
   return { keys: order.map((k) => keys[k]), values: order.map((k) => values[k]) };
 }
 
+// V8's JSON parser reads a list of numbers about twice as fast as split and Number; PostgreSQL's float8 output is
+// JSON's number syntax except for the words NaN, Infinity and -Infinity, which only the slower path reads.
 function parseNumberList(text: string): number[] {
-  return text.split(',').map(Number);
+  if (text.includes('N') || text.includes('I')) return text.split(',').map(Number);
+  return JSON.parse(`[${text}]`) as number[];
 }
