@@ -27,11 +27,15 @@ export interface StructuredQuery {
   groupBy?: string[];
 }
 
+// A series of a structured answer: its bucket starts (epoch ms) and values in time order, written out as
+// {"timestamp": <ISO 8601>, "value": <number or null>} points (structuredJson).
 export interface StructuredSeries {
   labels: Labels;
-  points: { timestamp: string; value: number }[];
+  bucketsMs: number[];
+  values: number[];
 }
 
+// The answer of POST /api/v1/metrics/query, as structuredJson writes it.
 export interface StructuredResult {
   metric_name: string;
   start_time: string;

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@rtpm/config';
 import { formatDuration, type LabelMatcher } from '@rtpm/promql';
-import { IsoTimeFormatter } from './core/iso-time.js';
 import { pickedKey, pickLabels } from './core/label-groups.js';
 import { structuredJson } from './core/json-out.js';
 import { sortByLabels } from './core/prom-format.js';
@@ -10,7 +9,7 @@ import { QueryCache } from './query-cache.js';
 import { QueryError } from './query.errors.js';
 import { QueryRepository, type BucketSeries, type QueryReader } from './query.repository.js';
 import type { BucketQuery } from './sql/structured.sql.js';
-import type { Labels, QueryBody, StructuredQuery, StructuredResult, StructuredSeries } from './query.types.js';
+import type { Labels, QueryBody, StructuredQuery, StructuredResult } from './query.types.js';
 
 // Steps offered when the request names none: the smallest that keeps a series under AUTO_STEP_POINTS points.
 const AUTO_STEPS_MS = [1, 5, 10, 15, 30, 60, 300, 600, 900, 1800, 3600, 10800, 21600, 43200, 86400, 604800].map(
@@ -65,19 +64,13 @@ export class StructuredQueryService {
           `the query selects more than ${max} series (the QUERY_MAX_SERIES limit); narrow it with more labels or group_by`,
         );
       }
-      const iso = new IsoTimeFormatter();
       return {
         metric_name: query.metricName,
         start_time: new Date(query.startMs).toISOString(),
         end_time: new Date(query.endMs).toISOString(),
         step: formatDuration(query.stepMs),
         aggregation: query.aggregation,
-        series: sortByLabels(
-          series.map((s): StructuredSeries => ({
-            labels: s.labels,
-            points: s.bucketsMs.map((ms, k) => ({ timestamp: iso.format(ms), value: s.values[k] })),
-          })),
-        ),
+        series: sortByLabels(series),
       };
     });
   }
