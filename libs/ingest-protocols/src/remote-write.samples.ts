@@ -1,7 +1,9 @@
 import {
   MAX_TIME_MS,
   METRIC_NAME_PATTERN,
+  STORABLE_TEXT_MESSAGE,
   checkSampleLimits,
+  isStorableText,
   type FieldProblem,
   type IngestLimits,
   type Labels,
@@ -38,6 +40,10 @@ export function mapWriteRequest(request: WriteRequest, limits: IngestLimits): Ma
   const samples: SampleInput[] = [];
   const problems: FieldProblem[] = [];
   let nanDropped = 0;
+  request.metadata.forEach(({ help, unit }, index) => {
+    if (help && !isStorableText(help)) problems.push({ index, field: 'metadata.help', message: STORABLE_TEXT_MESSAGE });
+    if (unit && !isStorableText(unit)) problems.push({ index, field: 'metadata.unit', message: STORABLE_TEXT_MESSAGE });
+  });
   request.timeseries.forEach((series, index) => {
     const { name, labels, problems: labelProblems } = splitLabels(series.labels);
     const found = [...labelProblems, ...(name === undefined ? [] : checkSampleLimits(name, labels, limits))];

@@ -167,4 +167,13 @@ describe('mapping to RTPM samples', () => {
     );
     expect(mapped.problems).toEqual([{ index: 0, field: 'timeseries.labels.a', message: 'duplicate label name' }]);
   });
+
+  it.each([
+    ['a NUL in help', { help: 'a\u0000b', unit: '' }, 'metadata.help'],
+    ['an unpaired surrogate in unit', { help: 'h', unit: 's\ud800' }, 'metadata.unit'],
+  ])('reports %s, which PostgreSQL cannot store', (_case, text, field) => {
+    const metadata = [{ type: 2, metricFamilyName: 'up', ...text }];
+    const mapped = mapWriteRequest({ timeseries: [series({ __name__: 'up' }, [[1, 1]])], metadata }, limits);
+    expect(mapped.problems).toEqual([{ index: 0, field, message: 'must be valid UTF-8 text without NUL characters' }]);
+  });
 });

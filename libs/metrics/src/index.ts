@@ -2,8 +2,10 @@ export {
   LABEL_NAME_PATTERN,
   MAX_TIME_MS,
   METRIC_NAME_PATTERN,
+  STORABLE_TEXT_MESSAGE,
   canonicalLabels,
   checkSampleLimits,
+  isStorableText,
   parseTimestamp,
   seriesKey,
 } from './core/sample-rules.js';

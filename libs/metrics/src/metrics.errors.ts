@@ -1,6 +1,7 @@
 import type { FieldProblem } from './metrics.types.js';
 
-export type MetricsErrorCode = 'invalid_sample' | 'metric_not_found' | 'storage_unavailable';
+// invalid_selector: a match[] selector the database cannot run (a regex outside PostgreSQL's dialect).
+export type MetricsErrorCode = 'invalid_sample' | 'invalid_selector' | 'metric_not_found' | 'storage_unavailable';
 
 export class MetricsError extends Error {
   constructor(

@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { SqlClient } from '@rtpm/database';
+import type { QueryResultRow } from 'pg';
 import type { LabelMatcher } from '@rtpm/promql';
+import { MAX_TIME_MS } from './core/sample-rules.js';
+import { MetricsError } from './metrics.errors.js';
 import type { Labels, MetricType } from './metrics.types.js';
 import { matchersCondition } from './series-match.sql.js';
 
@@ -28,7 +31,7 @@ export class SeriesLookupRepository {
 
   async series(lookup: SeriesLookup): Promise<{ name: string; labels: Labels }[]> {
     const params: unknown[] = [];
-    const rows = await this.sql.query<{ name: string; labels: Labels }>(
+    const rows = await this.select<{ name: string; labels: Labels }>(
       `SELECT name, labels FROM metric_series s WHERE ${where(lookup, params)}
         ORDER BY name, labels::text LIMIT ${limitOf(lookup)}`,
       params,
@@ -38,7 +41,7 @@ export class SeriesLookupRepository {
 
   async labelNames(lookup: SeriesLookup): Promise<string[]> {
     const params: unknown[] = [];
-    const rows = await this.sql.query<{ key: string }>(
+    const rows = await this.select<{ key: string }>(
       `SELECT DISTINCT k AS key FROM metric_series s, jsonb_object_keys(s.labels) k WHERE ${where(lookup, params)}
         ORDER BY 1 LIMIT ${limitOf(lookup)}`,
       params,
@@ -49,7 +52,7 @@ export class SeriesLookupRepository {
   async labelValues(label: string, lookup: SeriesLookup): Promise<string[]> {
     const params: unknown[] = label === '__name__' ? [] : [label];
     const column = label === '__name__' ? 'name' : `labels->>$1`;
-    const rows = await this.sql.query<{ value: string }>(
+    const rows = await this.select<{ value: string }>(
       `SELECT DISTINCT ${column} AS value FROM metric_series s
         WHERE ${column} IS NOT NULL AND ${where(lookup, params)} ORDER BY 1 LIMIT ${limitOf(lookup)}`,
       params,
@@ -70,6 +73,21 @@ export class SeriesLookupRepository {
     );
     return rows.map((row) => ({ name: row.name, type: row.type, helpText: row.help_text, unit: row.unit }));
   }
+
+  // The reads that match selectors: PostgreSQL's regex dialect refuses some patterns JavaScript's accepts (a{1001},
+  // \pL, [^]), which is the request's fault, as on the query routes.
+  private async select<T extends QueryResultRow>(sql: string, params: unknown[]): Promise<T[]> {
+    try {
+      return await this.sql.query<T>(sql, params);
+    } catch (error) {
+      if ((error as { code?: string }).code === '2201B') {
+        throw new MetricsError('invalid_selector', `invalid parameter "match[]": ${(error as Error).message}`, [
+          { field: 'match[]', message: (error as Error).message },
+        ]);
+      }
+      throw error;
+    }
+  }
 }
 
 function limitOf(lookup: SeriesLookup): number {
@@ -83,11 +101,16 @@ function where(lookup: SeriesLookup, params: unknown[]): string {
     conditions.push(`(${lookup.selectors.map((matchers) => `(${matchersCondition(matchers, add)})`).join(' OR ')})`);
   }
   if (lookup.startMs !== undefined || lookup.endMs !== undefined) {
-    const from = add(new Date(Math.max(lookup.startMs ?? 0, 0)).toISOString());
-    const to = add(new Date(Math.min(lookup.endMs ?? 253_402_300_799_999, 253_402_300_799_999)).toISOString());
+    // Samples lie between 1970 and 9999, and so does anything Date and PostgreSQL read back from an ISO string.
+    const from = add(new Date(clampTime(lookup.startMs ?? 0)).toISOString());
+    const to = add(new Date(clampTime(lookup.endMs ?? MAX_TIME_MS)).toISOString());
     conditions.push(
       `EXISTS (SELECT 1 FROM metric_samples m WHERE m.series_id = s.id AND m.time BETWEEN ${from} AND ${to})`,
     );
   }
   return conditions.length > 0 ? conditions.join(' AND ') : 'true';
+}
+
+function clampTime(ms: number): number {
+  return Math.min(Math.max(ms, 0), MAX_TIME_MS);
 }

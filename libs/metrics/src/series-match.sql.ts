@@ -33,8 +33,9 @@ export function matchersCondition(matchers: LabelMatcher[], add: (value: unknown
   return conditions.length > 0 ? conditions.join(' AND ') : 'true';
 }
 
-// A PromQL (RE2) regex as a fully anchored PostgreSQL ARE. compileLabelRegex refuses what RE2 refuses, so both
-// engines see only patterns in their common ground; a leading (?i) becomes the ARE's embedded option.
+// A PromQL (RE2) regex as a fully anchored PostgreSQL ARE. compileLabelRegex refuses what RE2 refuses; the few
+// patterns only PostgreSQL refuses (a{1001}, \pL) fail the statement with 2201B, which readers answer as a bad
+// request. A leading (?i) becomes the ARE's embedded option.
 export function postgresRegex(re: string): string {
   compileLabelRegex(re);
   const inline = /^\(\?([is]+)\)/.exec(re);

@@ -49,6 +49,11 @@ function parseMatchers(cursor: Cursor): LabelMatcher[] {
     if (value.type !== 'string') throw cursor.unexpected('label matching', 'string');
     cursor.next();
     const matcher: LabelMatcher = { name: label.text, op: op.text as MatchOp, value: value.value! };
+    // PostgreSQL text holds no NUL, so neither do stored names and label values, nor can a matcher's value reach
+    // the database with one. (Unquoting never yields unpaired surrogates, PostgreSQL's other refusal.)
+    if (matcher.value.includes('\u0000')) {
+      throw unsupported('label matcher values with NUL characters are not supported', value.pos);
+    }
     if (matcher.op === '=~' || matcher.op === '!~') checkRegex(matcher.value, value.pos);
     matchers.push(matcher);
     if (!cursor.accept('punct', ',') && !cursor.is('punct', '}')) {

@@ -1,5 +1,6 @@
 import { BadRequestException } from '@nestjs/common';
 import { isRole, ROLES, type Role } from '@rtpm/auth';
+import { isStorableText, STORABLE_TEXT_MESSAGE } from '@rtpm/metrics';
 
 type Body = Record<string, unknown>;
 
@@ -17,6 +18,13 @@ function text(body: Body, field: string, max = 200): string {
   return value;
 }
 
+// Text that PostgreSQL stores or compares (names, not passwords, which only argon2 reads).
+function storedText(body: Body, field: string): string {
+  const value = text(body, field);
+  if (!isStorableText(value)) throw new BadRequestException(`${field} ${STORABLE_TEXT_MESSAGE}`);
+  return value;
+}
+
 function role(value: unknown, field = 'role'): Role {
   if (!isRole(value)) throw new BadRequestException(`${field} must be one of ${ROLES.join(', ')}`);
   return value;
@@ -24,14 +32,14 @@ function role(value: unknown, field = 'role'): Role {
 
 export function parseLogin(body: unknown): { username: string; password: string } {
   const b = object(body);
-  return { username: text(b, 'username'), password: text(b, 'password', 1024) };
+  return { username: storedText(b, 'username'), password: text(b, 'password', 1024) };
 }
 
 export function parseNewUser(body: unknown): { username: string; password: string; role: Role } {
   const b = object(body);
   const password = text(b, 'password', 1024);
   if (password.length < 12) throw new BadRequestException('password must be at least 12 characters');
-  return { username: text(b, 'username'), password, role: role(b.role) };
+  return { username: storedText(b, 'username'), password, role: role(b.role) };
 }
 
 export function parseUserPatch(body: unknown): { role?: Role; disabled?: boolean } {
@@ -44,7 +52,7 @@ export function parseUserPatch(body: unknown): { role?: Role; disabled?: boolean
 
 export function parseNewApiKey(body: unknown): { name: string; role: Role } {
   const b = object(body);
-  return { name: text(b, 'name'), role: role(b.role) };
+  return { name: storedText(b, 'name'), role: role(b.role) };
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -68,6 +68,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
 function metricsErrorStatus(code: MetricsErrorCode): number {
   switch (code) {
     case 'invalid_sample':
+    case 'invalid_selector':
       return HttpStatus.BAD_REQUEST;
     case 'metric_not_found':
       return HttpStatus.NOT_FOUND;

@@ -1,7 +1,20 @@
 import { BadRequestException, Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiNotFoundResponse, ApiOkResponse, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiParam,
+  ApiQuery,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Roles } from '@rtpm/auth';
-import { LABEL_NAME_PATTERN, MetricCatalogService } from '@rtpm/metrics';
+import {
+  isStorableText,
+  LABEL_NAME_PATTERN,
+  METRIC_NAME_PATTERN,
+  MetricCatalogService,
+  STORABLE_TEXT_MESSAGE,
+} from '@rtpm/metrics';
 import { CountQueryRequests } from '@rtpm/observability';
 import { ApiAuth } from '../auth/api-auth.decorator.js';
 import { ErrorResponseDto } from '../http/error-response.dto.js';
@@ -41,11 +54,15 @@ export class MetricCatalogController {
     schema: { type: 'object', additionalProperties: { type: 'string' } },
   })
   @ApiOkResponse({ type: LatestResponseDto })
+  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'A malformed metric name or label filter.' })
   @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'The metric has no series.' })
   async latest(
     @Param('metric_name') name: string,
     @Query() query: Record<string, string | string[]>,
   ): Promise<LatestResponseDto> {
+    if (!METRIC_NAME_PATTERN.test(name)) {
+      throw badRequest('metric_name', 'Invalid metric_name.', `must match ${METRIC_NAME_PATTERN.source}`);
+    }
     const series = await this.metrics.latest(name, labelFilter(query));
     return {
       metric_name: name,
@@ -61,16 +78,21 @@ function labelFilter(query: Record<string, string | string[]>): Record<string, s
       throw badFilter(name, `label name must match ${LABEL_NAME_PATTERN.source}`);
     }
     if (typeof value !== 'string') throw badFilter(name, 'may be given once');
+    if (!isStorableText(value)) throw badFilter(name, `label value ${STORABLE_TEXT_MESSAGE}`);
     filter[name] = value;
   }
   return filter;
 }
 
 function badFilter(field: string, message: string): BadRequestException {
+  return badRequest(field, `Invalid label filter "${field}".`, message);
+}
+
+function badRequest(field: string, summary: string, message: string): BadRequestException {
   return new BadRequestException({
     statusCode: 400,
     error: 'Bad Request',
-    message: `Invalid label filter "${field}".`,
+    message: summary,
     details: [{ field, message }],
   });
 }

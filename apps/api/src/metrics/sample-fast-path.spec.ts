@@ -40,6 +40,8 @@ const ODD_VALUES: unknown[] = [
   '😀'.repeat(2049),
   'u'.repeat(128),
   'u'.repeat(129),
+  'a\u0000b',
+  'a\ud800b',
 ];
 const FIELDS = ['name', 'type', 'value', 'labels', 'timestamp', 'help_text', 'unit', 'colour', '__proto__'];
 

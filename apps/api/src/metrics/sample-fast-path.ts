@@ -2,6 +2,7 @@ import {
   METRIC_NAME_PATTERN,
   METRIC_TYPES,
   checkSampleLimits,
+  isStorableText,
   parseTimestamp,
   type IngestLimits,
   type MetricType,
@@ -46,7 +47,7 @@ export function acceptValidSample(
 }
 
 // UTF-16 length: never more than the length @MaxLength counts (which counts a surrogate pair once), so a text
-// within it here is within it there.
+// within it here is within it there. Storable as @IsStorableText has it.
 function isOptionalText(value: unknown, maxLength: number): boolean {
-  return value == null || (typeof value === 'string' && value.length <= maxLength);
+  return value == null || (typeof value === 'string' && value.length <= maxLength && isStorableText(value));
 }

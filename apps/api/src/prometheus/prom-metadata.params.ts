@@ -1,6 +1,6 @@
 import { parse, PromqlError, type LabelMatcher } from '@rtpm/promql';
 import { parsePromTime, QueryError, type RawParams } from '@rtpm/query';
-import type { SeriesLookup } from '@rtpm/metrics';
+import { isStorableText, STORABLE_TEXT_MESSAGE, type SeriesLookup } from '@rtpm/metrics';
 
 // Prometheus answers at most this many values when no limit is given is "all"; RTPM caps reads instead.
 const DEFAULT_LIMIT = 10_000;
@@ -37,6 +37,23 @@ export function parseLimit(raw: unknown): number {
     );
   }
   return Math.min(limit, DEFAULT_LIMIT);
+}
+
+// The metric of /metadata: optional (empty is "every metric"), the first value if repeated.
+export function parseMetadataMetric(raw: unknown): string | undefined {
+  const metric = list(raw)[0];
+  return metric === undefined || metric === '' ? undefined : storable(metric, 'metric');
+}
+
+// The :name of /label/:name/values, already unescaped.
+export function parseLabelName(name: string): string {
+  return storable(name, 'name');
+}
+
+// Text that goes into a statement as a bind parameter.
+function storable(text: string, param: string): string {
+  if (isStorableText(text)) return text;
+  throw new QueryError('invalid_param', `invalid parameter "${param}": ${STORABLE_TEXT_MESSAGE}`, param);
 }
 
 function selectorOf(text: string): LabelMatcher[] {

@@ -9,7 +9,7 @@ import { ApiAuth } from '../auth/api-auth.decorator.js';
 import { PROM_EXAMPLES, PROM_PARAMS, PromCatalogDocs, PromQueryDocs } from '../query/prom-api.docs.js';
 import { PromApiExceptionFilter } from '../query/prom-api-exception.filter.js';
 import { sendQueryBody } from '../query/query-body.js';
-import { mergeParams, parseLimit, parseLookup } from './prom-metadata.params.js';
+import { mergeParams, parseLabelName, parseLimit, parseLookup, parseMetadataMetric } from './prom-metadata.params.js';
 
 // A Prometheus version new enough for Grafana to use labels?match[] and the metadata API; no `features`, so
 // Grafana treats the source as Prometheus rather than Mimir.
@@ -102,15 +102,14 @@ export class PrometheusApiController {
   @PromCatalogDocs(PROM_EXAMPLES.labelValues, PROM_PARAMS.labels)
   @CountQueryRequests('prometheus_label_values')
   async labelValues(@Param('name') name: string, @Query() query: RawParams) {
-    return success(await this.catalog.labelValues(unescapeLabel(name), parseLookup(query, false)));
+    return success(await this.catalog.labelValues(parseLabelName(unescapeLabel(name)), parseLookup(query, false)));
   }
 
   @Get('metadata')
   @PromCatalogDocs(PROM_EXAMPLES.metadata, PROM_PARAMS.metadata)
   @CountQueryRequests('prometheus_metadata')
   async metadata(@Query() query: RawParams) {
-    const metric = typeof query.metric === 'string' && query.metric !== '' ? query.metric : undefined;
-    const rows = await this.catalog.metadata(metric, parseLimit(query.limit));
+    const rows = await this.catalog.metadata(parseMetadataMetric(query.metric), parseLimit(query.limit));
     const data: Record<string, { type: string; help: string; unit: string }[]> = {};
     for (const row of rows) data[row.name] = [{ type: row.type, help: row.helpText ?? '', unit: row.unit ?? '' }];
     return success(data);

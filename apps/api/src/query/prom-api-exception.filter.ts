@@ -52,6 +52,7 @@ function domainPromError(exception: unknown): PromError | undefined {
 function metricsPromError(code: MetricsErrorCode): PromError {
   switch (code) {
     case 'invalid_sample':
+    case 'invalid_selector':
       return { errorType: 'bad_data', status: 400 };
     case 'metric_not_found':
       return { errorType: 'not_found', status: 404 };

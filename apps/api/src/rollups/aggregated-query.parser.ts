@@ -1,5 +1,5 @@
 import { BadRequestException } from '@nestjs/common';
-import { LABEL_NAME_PATTERN, METRIC_NAME_PATTERN } from '@rtpm/metrics';
+import { isStorableText, LABEL_NAME_PATTERN, METRIC_NAME_PATTERN, STORABLE_TEXT_MESSAGE } from '@rtpm/metrics';
 import { parsePromTime } from '@rtpm/query';
 import { AGGREGATIONS, RESOLUTIONS, type AggregatedQuery, type Aggregation, type Resolution } from '@rtpm/rollups';
 
@@ -25,6 +25,7 @@ export function parseAggregatedQuery(query: Record<string, unknown>, nowMs: numb
     if (FIXED.has(name)) continue;
     if (!LABEL_NAME_PATTERN.test(name)) throw bad(name, `label name must match ${LABEL_NAME_PATTERN.source}`);
     if (typeof value !== 'string') throw bad(name, 'may be given once');
+    if (!isStorableText(value)) throw bad(name, `label value ${STORABLE_TEXT_MESSAGE}`);
     labels[name] = value;
   }
   return { metricName, resolution, aggregation, startMs, endMs, labels };

@@ -34,6 +34,15 @@ function offsetMs(input: string): number {
   return (zone[1] === '+' ? 1 : -1) * minutes * 60_000;
 }
 
+// PostgreSQL's text and jsonb hold no NUL character and no unpaired surrogate (JSON's "\ud800" parses into one), so
+// any text from a request that reaches a statement, stored or compared, passes this first: a 400, not a database
+// error.
+export const STORABLE_TEXT_MESSAGE = 'must be valid UTF-8 text without NUL characters';
+
+export function isStorableText(value: string): boolean {
+  return !value.includes('\u0000') && value.isWellFormed();
+}
+
 // Checks what the configured limits and Prometheus' label rules allow; returns every problem found. Runs on every
 // ingested sample, so a valid one allocates nothing but the empty result.
 export function checkSampleLimits(name: string, labels: Labels, limits: IngestLimits): FieldProblem[] {
@@ -72,9 +81,7 @@ function labelValueProblem(value: unknown, limits: IngestLimits): string | undef
   if (value.length > limits.maxLabelValueLength) {
     return `label value must be at most ${limits.maxLabelValueLength} characters`;
   }
-  if (value.includes('\u0000') || !value.isWellFormed()) {
-    return 'label value must be valid UTF-8 text without NUL characters';
-  }
+  if (!isStorableText(value)) return `label value ${STORABLE_TEXT_MESSAGE}`;
   return undefined;
 }
 

@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { CONDITION_HINT, RULE_LIMITS, SEVERITIES, type Severity } from '@rtpm/alerts';
-import { LABEL_NAME_PATTERN, METRIC_NAME_PATTERN } from '@rtpm/metrics';
+import { isStorableText, LABEL_NAME_PATTERN, METRIC_NAME_PATTERN } from '@rtpm/metrics';
 import {
   IsBoolean,
   IsIn,
@@ -15,16 +15,20 @@ import {
   Min,
   ValidateBy,
 } from 'class-validator';
+import { IsStorableText } from '../../http/storable-text.js';
 
 const MAX_MAP_ENTRIES = 64;
 const MAX_MAP_VALUE = 4096;
 
-// A JSON object of string values; label maps also check the names the way ingestion does.
+// A JSON object of string values, names and values storable (isStorableText); label maps also check the names the
+// way ingestion does.
 function StringMap(kind: 'labels' | 'annotations'): PropertyDecorator {
   const message =
     kind === 'labels'
-      ? `must be an object of label names (${LABEL_NAME_PATTERN.source}, not starting with __) to non-empty strings`
-      : `must be an object of at most ${MAX_MAP_ENTRIES} names to strings of at most ${MAX_MAP_VALUE} characters`;
+      ? `must be an object of label names (${LABEL_NAME_PATTERN.source}, not starting with __) to non-empty strings ` +
+        'of UTF-8 text without NUL characters'
+      : `must be an object of at most ${MAX_MAP_ENTRIES} names to strings of at most ${MAX_MAP_VALUE} characters, ` +
+        'all UTF-8 text without NUL characters';
   return ValidateBy(
     {
       name: `is${kind}`,
@@ -33,10 +37,13 @@ function StringMap(kind: 'labels' | 'annotations'): PropertyDecorator {
           if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
           const entries = Object.entries(value);
           if (entries.length > MAX_MAP_ENTRIES) return false;
-          return entries.every(([name, text]) =>
-            kind === 'labels'
-              ? LABEL_NAME_PATTERN.test(name) && !name.startsWith('__') && typeof text === 'string' && text !== ''
-              : name !== '' && typeof text === 'string' && text.length <= MAX_MAP_VALUE,
+          return entries.every(
+            ([name, text]) =>
+              typeof text === 'string' &&
+              isStorableText(text) &&
+              (kind === 'labels'
+                ? LABEL_NAME_PATTERN.test(name) && !name.startsWith('__') && text !== ''
+                : name !== '' && isStorableText(name) && text.length <= MAX_MAP_VALUE),
           );
         },
       },
@@ -57,6 +64,7 @@ export class AlertRuleDto {
   @IsString({ message: 'must be a string' })
   @Matches(/\S/, { message: 'must not be empty' })
   @MaxLength(200, { message: 'must be at most 200 characters' })
+  @IsStorableText()
   name!: string;
 
   @ApiProperty({ example: 'cpu_usage_percent', pattern: METRIC_NAME_PATTERN.source })

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsNumber, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateBy } from 'class-validator';
 import { METRIC_NAME_PATTERN, METRIC_TYPES, parseTimestamp, type MetricType } from '@rtpm/metrics';
+import { IsStorableText } from '../../http/storable-text.js';
 
 export const MAX_HELP_TEXT_LENGTH = 4096;
 export const MAX_UNIT_LENGTH = 128;
@@ -49,11 +50,13 @@ export class IngestSampleDto {
   @IsOptional()
   @IsString({ message: 'must be a string' })
   @MaxLength(MAX_HELP_TEXT_LENGTH, { message: `must be at most ${MAX_HELP_TEXT_LENGTH} characters` })
+  @IsStorableText()
   help_text?: string;
 
   @ApiPropertyOptional({ example: 'percent' })
   @IsOptional()
   @IsString({ message: 'must be a string' })
   @MaxLength(MAX_UNIT_LENGTH, { message: `must be at most ${MAX_UNIT_LENGTH} characters` })
+  @IsStorableText()
   unit?: string;
 }

@@ -46,6 +46,8 @@ const ODD_VALUES: unknown[] = [
   { host: 'a' },
   { 'bad-name': 'a' },
   { host: 1 },
+  { host: 'a\u0000b' },
+  { host: 'a\ud800b' },
 ];
 
 function classValidatorAccepts(body: object): boolean {

@@ -1,5 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { LABEL_NAME_PATTERN, METRIC_NAME_PATTERN, parseTimestamp } from '@rtpm/metrics';
+import {
+  isStorableText,
+  LABEL_NAME_PATTERN,
+  METRIC_NAME_PATTERN,
+  parseTimestamp,
+  STORABLE_TEXT_MESSAGE,
+} from '@rtpm/metrics';
 import { parseDuration } from '@rtpm/promql';
 import { STRUCTURED_AGGREGATIONS, type StructuredAggregation } from '@rtpm/query';
 import { IsIn, IsOptional, IsString, Matches, ValidateBy } from 'class-validator';
@@ -31,7 +37,9 @@ function isDuration(value: unknown): boolean {
 
 function isLabelMap(value: unknown): boolean {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  return Object.entries(value).every(([name, v]) => LABEL_NAME_PATTERN.test(name) && typeof v === 'string');
+  return Object.entries(value).every(
+    ([name, v]) => LABEL_NAME_PATTERN.test(name) && typeof v === 'string' && isStorableText(v),
+  );
 }
 
 function isLabelNameList(value: unknown): boolean {
@@ -54,7 +62,9 @@ export class StructuredQueryDto {
   @IsOptional()
   @ValidateBy(
     { name: 'isLabelMap', validator: { validate: isLabelMap } },
-    { message: `must be an object of label names (${LABEL_NAME_PATTERN.source}) to string values` },
+    {
+      message: `must be an object of label names (${LABEL_NAME_PATTERN.source}) to string values that ${STORABLE_TEXT_MESSAGE}`,
+    },
   )
   labels?: Record<string, string>;
 
