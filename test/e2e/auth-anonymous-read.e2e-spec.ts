@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApi, type RunningApi } from '../support/api-server.js';
 import { getJson, postJson, type Target } from '../support/http.js';
 import { uniqueMetricName } from '../support/names.js';
+import { io } from 'socket.io-client';
 import { IoProbe, WsProbe } from '../support/realtime-clients.js';
 import { testConfig } from '../support/test-config.js';
 
@@ -61,6 +62,27 @@ describe('AUTH_ANONYMOUS_READ=true', () => {
       sio.close();
     }
   });
+
+  it.each([5, ['x'], { token: 'x' }])(
+    'refuses a Socket.IO auth.token of the wrong type (%j), not admitting it as anonymous',
+    async (token) => {
+      const socket = io(api.baseUrl, {
+        transports: ['websocket'],
+        reconnection: false,
+        forceNew: true,
+        auth: { token },
+      });
+      try {
+        const outcome = await new Promise<string>((resolve) => {
+          socket.once('connect', () => resolve('connected'));
+          socket.once('connect_error', (error) => resolve(error.message));
+        });
+        expect(outcome).toContain('auth.token must be a string');
+      } finally {
+        socket.close();
+      }
+    },
+  );
 
   it('counts anonymous reads per IP against RATE_LIMIT_PER_MINUTE', async () => {
     const statuses: number[] = [];

@@ -1,4 +1,4 @@
-import { isTransientDatabaseError } from '@rtpm/database';
+import { isTransientDatabaseError, isUuid } from '@rtpm/database';
 import { AlertsError } from './alerts.errors.js';
 
 // Turns "PostgreSQL is unreachable" into the domain's 503 code; everything else passes through.
@@ -13,9 +13,5 @@ export async function unavailableOnOutage<T>(work: () => Promise<T>): Promise<T>
   }
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 // Ids are UUIDs; anything else cannot name a rule or an alert (and must not reach a ::uuid cast).
-export function isId(value: string): boolean {
-  return UUID.test(value);
-}
+export const isId = isUuid;

@@ -34,6 +34,7 @@ describe('TokenSigner', () => {
     ['expired', handMade({ alg: 'HS256', typ: 'JWT' }, { ...payload, iat: now - 120, exp: now - 60 })],
     ['unknown role', handMade({ alg: 'HS256', typ: 'JWT' }, { ...payload, role: 'root' })],
     ['no subject', handMade({ alg: 'HS256', typ: 'JWT' }, { ...payload, sub: undefined })],
+    ['a subject that is not a user id', handMade({ alg: 'HS256', typ: 'JWT' }, { ...payload, sub: 'admin' })],
     ['garbage', 'not.a.token'],
   ])('refuses a token signed with %s', async (_name, token) => {
     expect(await signer.verify(token)).toBeNull();

@@ -1,4 +1,5 @@
 import { JwtService } from '@nestjs/jwt';
+import { isUuid } from '@rtpm/database';
 import { isRole, type Role } from './core/roles.js';
 
 export interface TokenClaims {
@@ -32,7 +33,8 @@ export class TokenSigner {
     try {
       const payload = await this.jwt.verifyAsync<Record<string, unknown>>(token);
       const { sub, username, role } = payload;
-      if (typeof sub !== 'string' || typeof username !== 'string' || !isRole(role)) return null;
+      // The subject is a user id: one that is not a UUID names nobody (and must not reach a ::uuid cast).
+      if (typeof sub !== 'string' || !isUuid(sub) || typeof username !== 'string' || !isRole(role)) return null;
       return { userId: sub, username, role };
     } catch {
       return null;

@@ -4,3 +4,4 @@ export { ensureDatabase, revertLastMigration, runMigrations } from './migrate.js
 export { RedisClient } from './redis.provider.js';
 export { SqlClient } from './sql-client.js';
 export { isTransientDatabaseError } from './transient-error.js';
+export { isUuid } from './uuid.js';

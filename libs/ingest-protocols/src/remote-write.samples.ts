@@ -1,14 +1,12 @@
 import {
   MAX_TIME_MS,
-  METRIC_NAME_PATTERN,
-  STORABLE_TEXT_MESSAGE,
   checkSampleLimits,
-  isStorableText,
   type FieldProblem,
   type IngestLimits,
   type Labels,
   type SampleInput,
 } from '@rtpm/metrics';
+import { METRIC_NAME_PATTERN, STORABLE_TEXT_MESSAGE, isStorableText } from '@rtpm/promql';
 import { metadataByFamily, type MetadataEntry } from './remote-write.decoder.js';
 import type { WriteRequest } from './remote-write.proto.js';
 

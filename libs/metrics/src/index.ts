@@ -1,14 +1,4 @@
-export {
-  LABEL_NAME_PATTERN,
-  MAX_TIME_MS,
-  METRIC_NAME_PATTERN,
-  STORABLE_TEXT_MESSAGE,
-  canonicalLabels,
-  checkSampleLimits,
-  isStorableText,
-  parseTimestamp,
-  seriesKey,
-} from './core/sample-rules.js';
+export { MAX_TIME_MS, canonicalLabels, checkSampleLimits, parseTimestamp, seriesKey } from './core/sample-rules.js';
 export { IngestEvents, type CommittedSamplesListener } from './ingest-events.js';
 export { IngestService } from './ingest.service.js';
 export { LATEST_CACHE_MAX_SERIES, LATEST_CACHE_REVALIDATE_MS, LatestCache, type LatestUpdate } from './latest-cache.js';

@@ -13,7 +13,8 @@ import { invalid, syntaxError, unsupported } from './errors.js';
 import { tokenize, type Token } from './lexer.js';
 import { durationValue, numberValue } from './literals.js';
 import { binaryExpr, binaryOperator, POW_PRECEDENCE } from './operators.js';
-import { LABEL_NAME_RE, parseVectorSelector } from './selector.js';
+import { LABEL_NAME_PATTERN } from './names.js';
+import { parseVectorSelector } from './selector.js';
 import { valueType } from './value-type.js';
 
 const MAX_DEPTH = 500;
@@ -221,7 +222,7 @@ class Parser {
     while (!this.cursor.accept('punct', ')')) {
       const label = this.cursor.peek();
       if (label.type === 'string') throw unsupported('quoted label names (UTF-8 names) are not supported', label.pos);
-      if (label.type !== 'ident' || !LABEL_NAME_RE.test(label.text))
+      if (label.type !== 'ident' || !LABEL_NAME_PATTERN.test(label.text))
         throw this.cursor.unexpected('grouping opts', 'label');
       labels.push(this.cursor.next().text);
       if (!this.cursor.accept('punct', ',') && !this.cursor.is('punct', ')')) {

@@ -8,7 +8,7 @@ describe('parse: label matcher values', () => {
     'refuses a NUL in %s as unsupported',
     (query) => {
       expect(() => parse(query)).toThrow(PromqlError);
-      expect(() => parse(query)).toThrow('label matcher values with NUL characters are not supported');
+      expect(() => parse(query)).toThrow('label matcher values must be valid UTF-8 text without NUL characters');
     },
   );
 

@@ -1,9 +1,9 @@
 import type { LabelMatcher, MatchOp, VectorSelector } from './ast.js';
 import type { Cursor } from './cursor.js';
 import { PromqlError, syntaxError, unsupported } from './errors.js';
+import { isStorableText, LABEL_NAME_PATTERN, STORABLE_TEXT_MESSAGE } from './names.js';
 import { compileLabelRegex } from './regex.js';
 
-export const LABEL_NAME_RE = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const MATCH_OPS: MatchOp[] = ['=', '!=', '=~', '!~'];
 
 // `name`, `name{…}` or `{…}`; the cursor is on the name or on `{`.
@@ -37,7 +37,7 @@ function parseMatchers(cursor: Cursor): LabelMatcher[] {
       throw unsupported('quoted metric and label names (UTF-8 names) are not supported', label.pos);
     }
     if (label.type !== 'ident') throw cursor.unexpected('label matching', 'identifier or "}"');
-    if (!LABEL_NAME_RE.test(label.text))
+    if (!LABEL_NAME_PATTERN.test(label.text))
       throw syntaxError(`invalid label name ${JSON.stringify(label.text)}`, label.pos);
     cursor.next();
     const op = cursor.peek();
@@ -49,10 +49,9 @@ function parseMatchers(cursor: Cursor): LabelMatcher[] {
     if (value.type !== 'string') throw cursor.unexpected('label matching', 'string');
     cursor.next();
     const matcher: LabelMatcher = { name: label.text, op: op.text as MatchOp, value: value.value! };
-    // PostgreSQL text holds no NUL, so neither do stored names and label values, nor can a matcher's value reach
-    // the database with one. (Unquoting never yields unpaired surrogates, PostgreSQL's other refusal.)
-    if (matcher.value.includes('\u0000')) {
-      throw unsupported('label matcher values with NUL characters are not supported', value.pos);
+    // Stored names and label values are storable text, and a matcher's value goes to the database as a parameter.
+    if (!isStorableText(matcher.value)) {
+      throw unsupported(`label matcher values ${STORABLE_TEXT_MESSAGE}`, value.pos);
     }
     if (matcher.op === '=~' || matcher.op === '!~') checkRegex(matcher.value, value.pos);
     matchers.push(matcher);

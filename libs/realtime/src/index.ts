@@ -35,11 +35,13 @@ export {
   type MetricsChannelListener,
   type OpenResult,
   type RealtimeSink,
+  type SubscriptionResult,
 } from './realtime-hub.js';
 export {
   COALESCE_INTERVAL_MS,
   DEMAND_ACK_TIMEOUT_MS,
   DEMAND_REFRESH_MS,
+  MAX_SELECTORS_PER_CONNECTION,
   SLOW_CONSUMER_LIMIT_BYTES,
   realtimeChannels,
   type RealtimeChannels,

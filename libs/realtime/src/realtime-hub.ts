@@ -12,6 +12,7 @@ import { DemandBroker } from './demand-broker.js';
 import {
   COALESCE_INTERVAL_MS,
   DEMAND_REFRESH_MS,
+  MAX_SELECTORS_PER_CONNECTION,
   SLOW_CONSUMER_LIMIT_BYTES,
   realtimeChannels,
 } from './realtime.channels.js';
@@ -27,6 +28,8 @@ export interface RealtimeSink {
 }
 
 export type OpenResult = { ok: true } | { ok: false; reason: string };
+// Whether a subscription change is in effect; if not, why (shown to the client, naming the field).
+export type SubscriptionResult = { ok: true } | { ok: false; message: string };
 
 // Another reader of this replica's metrics channels (the latest-value cache): the metric names it wants (read
 // whenever demand is synced), every raw message of the metrics channels, and whether the subscription is
@@ -187,14 +190,17 @@ export class RealtimeHub implements OnModuleInit, OnModuleDestroy {
   }
 
   // Both resolve once the change is in effect across replicas (see syncDemand), for the transports to confirm.
-  subscribe(id: string, request: SubscriptionRequest): Promise<void> {
-    this.update(id, request, (entry) => entry.selection.add(request), true);
-    return this.syncDemand();
+  async subscribe(id: string, request: SubscriptionRequest): Promise<SubscriptionResult> {
+    const refused = this.update(id, request, (entry) => entry.selection.add(request), true);
+    if (refused) return refused;
+    await this.syncDemand();
+    return { ok: true };
   }
 
-  unsubscribe(id: string, request: SubscriptionRequest): Promise<void> {
+  async unsubscribe(id: string, request: SubscriptionRequest): Promise<SubscriptionResult> {
     this.update(id, request, (entry) => entry.selection.remove(request), false);
-    return this.syncDemand();
+    await this.syncDemand();
+    return { ok: true };
   }
 
   private update(
@@ -202,7 +208,7 @@ export class RealtimeHub implements OnModuleInit, OnModuleDestroy {
     request: SubscriptionRequest,
     next: (entry: ConnectionEntry) => MetricSelection,
     alerts: boolean,
-  ): void {
+  ): SubscriptionResult | undefined {
     const entry = this.registry.get(id);
     if (!entry) return;
     if (request.subscription === 'alerts') {
@@ -213,6 +219,12 @@ export class RealtimeHub implements OnModuleInit, OnModuleDestroy {
     }
     const selection = next(entry);
     if (selection.key === entry.selection.key) return;
+    if (selection.size > MAX_SELECTORS_PER_CONNECTION) {
+      const message =
+        `data.metric_names: a connection watches at most ${MAX_SELECTORS_PER_CONNECTION} metric names × label sets ` +
+        `(this subscription would make ${selection.size}); unsubscribe from some first`;
+      return { ok: false, message };
+    }
     this.leaveMetricsRoom(entry);
     entry.selection = selection;
     if (selection.key === null) return;

@@ -25,3 +25,6 @@ export const SLOW_CONSUMER_LIMIT_BYTES = 1024 * 1024;
 // a notice of new demand before it goes on regardless.
 export const DEMAND_REFRESH_MS = 5_000;
 export const DEMAND_ACK_TIMEOUT_MS = 1_000;
+// Metric selectors (metric name × label set) one connection may watch: each subscription re-sorts the connection's
+// selection, so an endless stream of them from one client would otherwise keep the replica's event loop busy.
+export const MAX_SELECTORS_PER_CONNECTION = 1_000;

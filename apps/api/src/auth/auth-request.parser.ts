@@ -1,6 +1,7 @@
 import { BadRequestException } from '@nestjs/common';
 import { isRole, ROLES, type Role } from '@rtpm/auth';
-import { isStorableText, STORABLE_TEXT_MESSAGE } from '@rtpm/metrics';
+import { isUuid } from '@rtpm/database';
+import { isStorableText, STORABLE_TEXT_MESSAGE } from '@rtpm/promql';
 
 type Body = Record<string, unknown>;
 
@@ -55,8 +56,7 @@ export function parseNewApiKey(body: unknown): { name: string; role: Role } {
   return { name: storedText(b, 'name'), role: role(b.role) };
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function parseId(id: string): string {
-  if (!UUID.test(id)) throw new BadRequestException('id must be a UUID');
+  if (!isUuid(id)) throw new BadRequestException('id must be a UUID');
   return id;
 }

@@ -9,6 +9,10 @@ const HOW = 'send a token or API key as Socket.IO auth.token, an Authorization o
 // Realtime clients subscribe to metrics and alerts: they need the reader role, as the HTTP read routes do.
 export function realtimeAuthorizer(credentials: CredentialsService, config: AppConfig): ConnectionAuthorizer {
   return async (attempt) => {
+    // A credential of the wrong type is refused, not taken for no credential (which anonymous reading would admit).
+    const token = attempt.auth?.token;
+    if (token != null && typeof token !== 'string')
+      return { allowed: false, reason: `auth.token must be a string: ${HOW}` };
     const decision = await decideAccess(credentials, config.auth.anonymousRead, credentialOf(attempt), 'reader');
     if (decision.allowed) return { allowed: true };
     return { allowed: false, reason: decision.status === 401 ? `${decision.reason}: ${HOW}` : decision.reason };

@@ -1,4 +1,4 @@
-import { isStorableText, STORABLE_TEXT_MESSAGE } from '@rtpm/metrics';
+import { isStorableText, STORABLE_TEXT_MESSAGE } from '@rtpm/promql';
 import { ValidateBy } from 'class-validator';
 
 // A string field whose value reaches PostgreSQL: @rtpm/metrics' isStorableText. Other types pass, for the

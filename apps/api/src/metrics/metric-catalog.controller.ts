@@ -8,13 +8,8 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { Roles } from '@rtpm/auth';
-import {
-  isStorableText,
-  LABEL_NAME_PATTERN,
-  METRIC_NAME_PATTERN,
-  MetricCatalogService,
-  STORABLE_TEXT_MESSAGE,
-} from '@rtpm/metrics';
+import { MetricCatalogService } from '@rtpm/metrics';
+import { isStorableText, LABEL_NAME_PATTERN, METRIC_NAME_PATTERN, STORABLE_TEXT_MESSAGE } from '@rtpm/promql';
 import { CountQueryRequests } from '@rtpm/observability';
 import { ApiAuth } from '../auth/api-auth.decorator.js';
 import { ErrorResponseDto } from '../http/error-response.dto.js';

@@ -1,13 +1,12 @@
 import {
-  METRIC_NAME_PATTERN,
   METRIC_TYPES,
   checkSampleLimits,
-  isStorableText,
   parseTimestamp,
   type IngestLimits,
   type MetricType,
   type SampleInput,
 } from '@rtpm/metrics';
+import { METRIC_NAME_PATTERN, isStorableText } from '@rtpm/promql';
 import { MAX_HELP_TEXT_LENGTH, MAX_UNIT_LENGTH } from './dto/ingest-sample.dto.js';
 
 const KNOWN_FIELDS = new Set(['name', 'type', 'value', 'labels', 'timestamp', 'help_text', 'unit']);

@@ -72,13 +72,15 @@ export class MetricsWebSocketServer implements OnApplicationBootstrap, BeforeApp
   }
 
   private readonly onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    const path = new URL(request.url ?? '/', 'http://localhost').pathname;
-    if (path === METRICS_WS_PATH) {
-      void this.accept(request, socket, head);
-    } else if (!path.startsWith(SOCKET_IO_PATH)) {
-      // engine.io keeps its own upgrades and (destroyUpgrade off) leaves the rest to us.
-      refuseUpgrade(socket, 404, 'Not Found', `no WebSocket endpoint at ${path}`);
-    }
+    const url = request.url ?? '/';
+    // engine.io keeps the upgrades whose raw URL starts with its path (its own test: /socket.io/../ws/metrics is
+    // its, not ours) and (destroyUpgrade off) leaves every other one to us, to answer.
+    if (url.startsWith(SOCKET_IO_PATH)) return;
+    // Absolute-form and //authority targets may not parse (GET //[ HTTP/1.1).
+    const path = URL.canParse(url, 'http://localhost') ? new URL(url, 'http://localhost').pathname : undefined;
+    if (path === METRICS_WS_PATH) void this.accept(request, socket, head);
+    else if (path === undefined) refuseUpgrade(socket, 400, 'Bad Request', 'the request target is not a valid URL');
+    else refuseUpgrade(socket, 404, 'Not Found', `no WebSocket endpoint at ${path}`);
   };
 
   private async accept(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
@@ -131,7 +133,11 @@ export class MetricsWebSocketServer implements OnApplicationBootstrap, BeforeApp
     // Confirmed once the change is in effect on every replica: updates committed after `subscribed` arrive.
     const done =
       type === 'subscribe' ? this.hub.subscribe(client.id, request) : this.hub.unsubscribe(client.id, request);
-    void done.then(() => send(ws, type === 'subscribe' ? 'subscribed' : 'unsubscribed', request));
+    void done.then((result) =>
+      result.ok
+        ? send(ws, type === 'subscribe' ? 'subscribed' : 'unsubscribed', request)
+        : send(ws, 'error', { message: result.message }),
+    );
   }
 
   private join(ws: WebSocket, client: Client, room: string): void {

@@ -2,6 +2,7 @@ import { Inject, Logger } from '@nestjs/common';
 import {
   ConnectedSocket,
   MessageBody,
+  type OnGatewayConnection,
   type OnGatewayDisconnect,
   type OnGatewayInit,
   SubscribeMessage,
@@ -18,10 +19,12 @@ import type { Server, Socket } from 'socket.io';
 
 type WsResponse = { event: 'subscribed' | 'unsubscribed' | 'error'; data: unknown };
 
+const CLIENT_EVENTS: unknown[] = ['subscribe', 'unsubscribe'];
+
 // Socket.IO on the default path and namespace. Clients emit `subscribe` / `unsubscribe` with the same data
 // object as the plain WebSocket, and receive `metric_update` and `alert` from the hub through rooms.
 @WebSocketGateway()
-export class RealtimeGateway implements OnGatewayInit, OnGatewayDisconnect {
+export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
   private readonly logger = new Logger(RealtimeGateway.name);
 
   constructor(
@@ -47,6 +50,15 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayDisconnect {
     });
   }
 
+  // Nest drops an event no handler is bound to: answer it, as the plain WebSocket answers an unknown type.
+  handleConnection(socket: Socket): void {
+    socket.onAny((event: unknown) => {
+      if (CLIENT_EVENTS.includes(event)) return;
+      const message = `unknown event ${JSON.stringify(event)}: emit ${CLIENT_EVENTS.join(' or ')}`;
+      socket.emit('error', { message });
+    });
+  }
+
   handleDisconnect(socket: Socket): void {
     this.hub.close(socket.id);
   }
@@ -65,7 +77,8 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayDisconnect {
   private async handle(type: 'subscribe' | 'unsubscribe', socket: Socket, data: unknown): Promise<WsResponse> {
     const request = parseSubscriptionRequest(data);
     if (!request.ok) return { event: 'error', data: { message: `${type}: ${request.message}` } };
-    await this.hub[type](socket.id, request.value);
+    const result = await this.hub[type](socket.id, request.value);
+    if (!result.ok) return { event: 'error', data: { message: `${type}: ${result.message}` } };
     return { event: `${type}d`, data: request.value };
   }
 

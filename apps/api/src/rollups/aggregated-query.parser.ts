@@ -1,5 +1,5 @@
 import { BadRequestException } from '@nestjs/common';
-import { isStorableText, LABEL_NAME_PATTERN, METRIC_NAME_PATTERN, STORABLE_TEXT_MESSAGE } from '@rtpm/metrics';
+import { isStorableText, LABEL_NAME_PATTERN, METRIC_NAME_PATTERN, STORABLE_TEXT_MESSAGE } from '@rtpm/promql';
 import { parsePromTime } from '@rtpm/query';
 import { AGGREGATIONS, RESOLUTIONS, type AggregatedQuery, type Aggregation, type Resolution } from '@rtpm/rollups';
 

@@ -1,8 +1,5 @@
+import { isStorableText, LABEL_NAME_PATTERN, STORABLE_TEXT_MESSAGE } from '@rtpm/promql';
 import type { FieldProblem, IngestLimits, Labels } from '../metrics.types.js';
-
-// Prometheus' naming rules: the same names are valid here and in PromQL.
-export const METRIC_NAME_PATTERN = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
-export const LABEL_NAME_PATTERN = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
 // Milliseconds of 9999-12-31T23:59:59.999Z: past it RFC 3339 has no four-digit year.
 export const MAX_TIME_MS = 253_402_300_799_999;
@@ -32,15 +29,6 @@ function offsetMs(input: string): number {
   if (!zone) return 0;
   const minutes = Number(zone[2]) * 60 + Number(zone[3]);
   return (zone[1] === '+' ? 1 : -1) * minutes * 60_000;
-}
-
-// PostgreSQL's text and jsonb hold no NUL character and no unpaired surrogate (JSON's "\ud800" parses into one), so
-// any text from a request that reaches a statement, stored or compared, passes this first: a 400, not a database
-// error.
-export const STORABLE_TEXT_MESSAGE = 'must be valid UTF-8 text without NUL characters';
-
-export function isStorableText(value: string): boolean {
-  return !value.includes('\u0000') && value.isWellFormed();
 }
 
 // Checks what the configured limits and Prometheus' label rules allow; returns every problem found. Runs on every

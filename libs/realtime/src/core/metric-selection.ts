@@ -29,6 +29,10 @@ export class MetricSelection {
     return this.selectors.length === 0;
   }
 
+  get size(): number {
+    return this.selectors.length;
+  }
+
   // The metric names watched; null stands for every name.
   names(): Iterable<string | null> {
     return this.byName.keys();
@@ -59,6 +63,8 @@ export class MetricSelection {
   }
 }
 
+// The text is unambiguous because names and label names cannot hold { } = , " | or * (parseSubscriptionRequest
+// checks them) and values are JSON strings: otherwise two different selections could share a room.
 function makeSelector(name: string | null, labels: Array<[string, string]>): Selector {
   const matchers = labels.map(([key, value]) => `${key}=${JSON.stringify(value)}`).join(',');
   return { name, labels, text: `${name ?? '*'}{${matchers}}` };

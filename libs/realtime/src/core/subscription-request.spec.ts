@@ -15,6 +15,10 @@ describe(parseSubscriptionRequest.name, () => {
       { subscription: 'metrics', labels: { host: 'a' } },
     ],
     [{ subscription: 'metrics', labels: {}, metric_names: null }, { subscription: 'metrics' }],
+    [
+      { subscription: 'metrics', metric_names: ['ns:cpu_seconds_total'], labels: { _host: 'a\u{1F600} b' } },
+      { subscription: 'metrics', metric_names: ['ns:cpu_seconds_total'], labels: { _host: 'a\u{1F600} b' } },
+    ],
   ])('accepts %j', (data, expected) => {
     expect(parseSubscriptionRequest(data)).toEqual({ ok: true, value: expected });
   });
@@ -42,13 +46,25 @@ describe(parseSubscriptionRequest.name, () => {
       { subscription: 'metrics', metric_names: Array(101).fill('a') },
       'data.metric_names must be a non-empty array of at most 100 metric names',
     ],
-    [{ subscription: 'metrics', metric_names: ['cpu', ''] }, 'data.metric_names[1] must be a non-empty string'],
-    [{ subscription: 'metrics', metric_names: ['cpu', 7] }, 'data.metric_names[1] must be a non-empty string'],
+    ...['', 7, null, '*', 'a b', 'a{b="c"}', 'a\u0000', 'a\ud800', 'a'.repeat(257)].map((name): [unknown, string] => [
+      { subscription: 'metrics', metric_names: ['cpu', name] },
+      'data.metric_names[1] must be a metric name (^[a-zA-Z_:][a-zA-Z0-9_:]*$, at most 256 characters)',
+    ]),
     [
       { subscription: 'metrics', labels: ['host'] },
       'data.labels must be an object of at most 20 label names to string values',
     ],
     [{ subscription: 'metrics', labels: { host: 1 } }, 'data.labels.host must be a string'],
+    [{ subscription: 'metrics', labels: { host: null } }, 'data.labels.host must be a string'],
+    ...['', '1a', 'a="b",c', 'a\u0000', 'k'.repeat(257)].map((key): [unknown, string] => [
+      { subscription: 'metrics', labels: { host: 'a', [key]: 'x' } },
+      `data.labels: ${JSON.stringify(key.length > 64 ? `${key.slice(0, 64)}…` : key)} is not a label name ` +
+        '(^[a-zA-Z_][a-zA-Z0-9_]*$, at most 256 characters)',
+    ]),
+    ...['a\u0000b', 'a\ud800', '\udc00'].map((value): [unknown, string] => [
+      { subscription: 'metrics', labels: { host: value } },
+      'data.labels.host must be valid UTF-8 text without NUL characters',
+    ]),
   ])('rejects %j', (data, message) => {
     expect(parseSubscriptionRequest(data)).toEqual({ ok: false, message });
   });

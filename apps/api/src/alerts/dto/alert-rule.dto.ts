@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { CONDITION_HINT, RULE_LIMITS, SEVERITIES, type Severity } from '@rtpm/alerts';
-import { isStorableText, LABEL_NAME_PATTERN, METRIC_NAME_PATTERN } from '@rtpm/metrics';
+import { isStorableText, LABEL_NAME_PATTERN, METRIC_NAME_PATTERN } from '@rtpm/promql';
 import {
   IsBoolean,
   IsIn,

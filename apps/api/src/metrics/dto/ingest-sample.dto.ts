@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsNumber, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateBy } from 'class-validator';
-import { METRIC_NAME_PATTERN, METRIC_TYPES, parseTimestamp, type MetricType } from '@rtpm/metrics';
+import { METRIC_TYPES, parseTimestamp, type MetricType } from '@rtpm/metrics';
+import { METRIC_NAME_PATTERN } from '@rtpm/promql';
 import { IsStorableText } from '../../http/storable-text.js';
 
 export const MAX_HELP_TEXT_LENGTH = 4096;

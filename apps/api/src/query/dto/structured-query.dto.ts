@@ -1,12 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { parseTimestamp } from '@rtpm/metrics';
 import {
+  parseDuration,
   isStorableText,
   LABEL_NAME_PATTERN,
   METRIC_NAME_PATTERN,
-  parseTimestamp,
   STORABLE_TEXT_MESSAGE,
-} from '@rtpm/metrics';
-import { parseDuration } from '@rtpm/promql';
+} from '@rtpm/promql';
 import { STRUCTURED_AGGREGATIONS, type StructuredAggregation } from '@rtpm/query';
 import { IsIn, IsOptional, IsString, Matches, ValidateBy } from 'class-validator';
 
