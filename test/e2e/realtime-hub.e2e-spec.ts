@@ -3,6 +3,8 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ConnectionRegistry,
+  MAX_SELECTION_TEXT_PER_CONNECTION,
+  MAX_SELECTORS_PER_CONNECTION,
   publishMetricUpdates,
   RealtimeHub,
   SLOW_CONSUMER_LIMIT_BYTES,
@@ -76,6 +78,40 @@ describe(`${RealtimeHub.name} (recording transports)`, () => {
     expect(delivered.filter((d) => d.room === `metrics:${name}{}`)).toHaveLength(1);
     sut.close('fast');
   });
+
+  // 100 names a subscription; host values pad each selector's text (name{host="…"}) to about `chars` characters.
+  it.each([
+    { cap: 'selectors', chars: 40, fills: MAX_SELECTORS_PER_CONNECTION / 100, field: 'data.metric_names: ' },
+    { cap: 'text', chars: 200, fills: Math.floor(MAX_SELECTION_TEXT_PER_CONNECTION / 20_000), field: 'data.labels' },
+  ])(
+    'refuses a subscription past the $cap cap, naming the field, and keeps the selection',
+    async ({ chars, fills, field }) => {
+      const id = `cap-${chars}`;
+      const client = connection(id, 0);
+      sut.open(client.conn);
+      const names = Array.from({ length: 100 }, (_, i) => `${uniqueMetricName('rt_cap')}_${i}`);
+      try {
+        const subscribe = (host: number) =>
+          sut.subscribe(id, {
+            subscription: 'metrics',
+            metric_names: names,
+            labels: { host: `${host}`.padEnd(chars - 30, '.') },
+          });
+        for (let host = 0; host < fills; host++) expect(await subscribe(host)).toEqual({ ok: true });
+        const [room] = client.record.rooms;
+
+        const refused = await subscribe(fills);
+
+        expect(refused.ok).toBe(false);
+        expect(refused.ok ? '' : refused.message).toContain(field);
+        expect(client.record.rooms).toEqual(new Set([room]));
+        expect(await sut.unsubscribe(id, { subscription: 'metrics', metric_names: names })).toEqual({ ok: true });
+        expect(await subscribe(fills)).toEqual({ ok: true });
+      } finally {
+        sut.close(id);
+      }
+    },
+  );
 
   it('delivers nothing for a room whose last member left', async () => {
     const name = uniqueMetricName('rt_left');

@@ -80,7 +80,7 @@ const DATA_CASES: DataCase[] = [
     ...BASE,
     labels: value === undefined ? {} : { host: value },
   })),
-  ...rows('data.labels', ['', '1a', 'a="b",c', 'a\u0000', 'a\ud800', 'k'.repeat(257)], (key) => ({
+  ...rows('data.labels', ['', '1a', 'a="b",c', 'a\u0000', 'a\ud800', 'k'.repeat(257), '__name__'], (key) => ({
     ...BASE,
     labels: { [key]: 'v' },
   })),
@@ -91,7 +91,9 @@ const DATA_CASES: DataCase[] = [
     [{ subscription: 'alerts' }, { subscription: 'metrics' }, { ...BASE, metric_names: [METRIC, METRIC] }],
     (data) => data,
   ),
-  ...rows(undefined, [{ ...BASE, labels: JSON.parse('{"__proto__":"x","constructor":"y"}') }], (data) => data),
+  // Reserved at ingest (__), so refused; an own __proto__ key must not reach a prototype either way.
+  ...rows('data.labels', [{ ...BASE, labels: JSON.parse('{"__proto__":"x","constructor":"y"}') }], (data) => data),
+  ...rows(undefined, [{ ...BASE, labels: { constructor: 'y' } }], (data) => data),
 ];
 
 // Answers a client may get to a subscribe/unsubscribe; metric updates may arrive in between.

@@ -26,7 +26,7 @@ export {
 export { Coalescer } from './core/coalescer.js';
 export { MetricDemand, demandChannels, globLiteral, metricChannelOf } from './core/metric-demand.js';
 export { MetricSelection } from './core/metric-selection.js';
-export { parseSubscriptionRequest, type Parsed } from './core/subscription-request.js';
+export { parseSubscriptionRequest, quoted, type Parsed } from './core/subscription-request.js';
 export { parseClientMessage, type ClientCommand } from './core/wire-message.js';
 export { DemandBroker } from './demand-broker.js';
 export {
@@ -41,6 +41,7 @@ export {
   COALESCE_INTERVAL_MS,
   DEMAND_ACK_TIMEOUT_MS,
   DEMAND_REFRESH_MS,
+  MAX_SELECTION_TEXT_PER_CONNECTION,
   MAX_SELECTORS_PER_CONNECTION,
   SLOW_CONSUMER_LIMIT_BYTES,
   realtimeChannels,

@@ -12,6 +12,7 @@ import { DemandBroker } from './demand-broker.js';
 import {
   COALESCE_INTERVAL_MS,
   DEMAND_REFRESH_MS,
+  MAX_SELECTION_TEXT_PER_CONNECTION,
   MAX_SELECTORS_PER_CONNECTION,
   SLOW_CONSUMER_LIMIT_BYTES,
   realtimeChannels,
@@ -223,6 +224,13 @@ export class RealtimeHub implements OnModuleInit, OnModuleDestroy {
       const message =
         `data.metric_names: a connection watches at most ${MAX_SELECTORS_PER_CONNECTION} metric names × label sets ` +
         `(this subscription would make ${selection.size}); unsubscribe from some first`;
+      return { ok: false, message };
+    }
+    if (selection.textLength > MAX_SELECTION_TEXT_PER_CONNECTION) {
+      const message =
+        `data.metric_names and data.labels: the metric names and labels a connection watches total at most ` +
+        `${MAX_SELECTION_TEXT_PER_CONNECTION} characters (this subscription would make ${selection.textLength}); ` +
+        `unsubscribe from some first`;
       return { ok: false, message };
     }
     this.leaveMetricsRoom(entry);

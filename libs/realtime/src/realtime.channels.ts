@@ -25,6 +25,9 @@ export const SLOW_CONSUMER_LIMIT_BYTES = 1024 * 1024;
 // a notice of new demand before it goes on regardless.
 export const DEMAND_REFRESH_MS = 5_000;
 export const DEMAND_ACK_TIMEOUT_MS = 1_000;
-// Metric selectors (metric name × label set) one connection may watch: each subscription re-sorts the connection's
-// selection, so an endless stream of them from one client would otherwise keep the replica's event loop busy.
+// What one connection may watch: metric selectors (metric name × label set) and their text in all (names, label
+// names and values). Each subscription rebuilds and re-sorts the connection's selection and its room key joins every
+// selector, so without bounds one client's stream of subscriptions would keep the replica's event loop busy and
+// hold megabytes per connection.
 export const MAX_SELECTORS_PER_CONNECTION = 1_000;
+export const MAX_SELECTION_TEXT_PER_CONNECTION = 64 * 1024;

@@ -11,6 +11,7 @@ import {
 import {
   CONNECTION_AUTHORIZER,
   parseSubscriptionRequest,
+  quoted,
   RealtimeHub,
   type ConnectionAuthorizer,
   type RealtimeConnection,
@@ -54,7 +55,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   handleConnection(socket: Socket): void {
     socket.onAny((event: unknown) => {
       if (CLIENT_EVENTS.includes(event)) return;
-      const message = `unknown event ${JSON.stringify(event)}: emit ${CLIENT_EVENTS.join(' or ')}`;
+      const message = `unknown event ${quoted(String(event))}: emit ${CLIENT_EVENTS.join(' or ')}`;
       socket.emit('error', { message });
     });
   }

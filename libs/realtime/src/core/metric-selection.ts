@@ -14,10 +14,13 @@ export class MetricSelection {
   static readonly EMPTY = new MetricSelection([]);
 
   readonly key: string | null;
+  // The selectors' text in all (what the key holds), in UTF-16 units.
+  readonly textLength: number;
   private readonly byName = new Map<string | null, Selector[]>();
 
   private constructor(private readonly selectors: Selector[]) {
     this.key = selectors.length === 0 ? null : `metrics:${selectors.map((s) => s.text).join('|')}`;
+    this.textLength = selectors.reduce((length, selector) => length + selector.text.length, 0);
     for (const selector of selectors) {
       const list = this.byName.get(selector.name) ?? [];
       list.push(selector);

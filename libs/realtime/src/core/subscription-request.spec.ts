@@ -56,10 +56,10 @@ describe(parseSubscriptionRequest.name, () => {
     ],
     [{ subscription: 'metrics', labels: { host: 1 } }, 'data.labels.host must be a string'],
     [{ subscription: 'metrics', labels: { host: null } }, 'data.labels.host must be a string'],
-    ...['', '1a', 'a="b",c', 'a\u0000', 'k'.repeat(257)].map((key): [unknown, string] => [
+    ...['', '1a', 'a="b",c', 'a\u0000', 'k'.repeat(257), '__name__', '__x'].map((key): [unknown, string] => [
       { subscription: 'metrics', labels: { host: 'a', [key]: 'x' } },
       `data.labels: ${JSON.stringify(key.length > 64 ? `${key.slice(0, 64)}…` : key)} is not a label name ` +
-        '(^[a-zA-Z_][a-zA-Z0-9_]*$, at most 256 characters)',
+        '(^[a-zA-Z_][a-zA-Z0-9_]*$, not starting with __, at most 256 characters)',
     ]),
     ...['a\u0000b', 'a\ud800', '\udc00'].map((value): [unknown, string] => [
       { subscription: 'metrics', labels: { host: value } },

@@ -37,9 +37,14 @@ export function parseSubscriptionRequest(data: unknown): Parsed<SubscriptionRequ
     if (!isPlainObject(labels) || Object.keys(labels).length > MAX_LABEL_MATCHERS) {
       return fail(`data.labels must be an object of at most ${MAX_LABEL_MATCHERS} label names to string values`);
     }
-    const badName = Object.keys(labels).find((key) => !isShortString(key) || !LABEL_NAME_PATTERN.test(key));
+    // Label names as ingest accepts them: __-prefixed ones are reserved there, so no series has one.
+    const badName = Object.keys(labels).find(
+      (key) => !isShortString(key) || !LABEL_NAME_PATTERN.test(key) || key.startsWith('__'),
+    );
     if (badName !== undefined) {
-      return fail(`data.labels: ${quoted(badName)} is not a label name (${LABEL_NAME_PATTERN.source}, ${SHORT})`);
+      return fail(
+        `data.labels: ${quoted(badName)} is not a label name (${LABEL_NAME_PATTERN.source}, not starting with __, ${SHORT})`,
+      );
     }
     for (const [key, value] of Object.entries(labels)) {
       if (typeof value !== 'string') return fail(`data.labels.${key} must be a string`);
@@ -60,7 +65,7 @@ function isShortString(value: unknown): value is string {
 }
 
 // A client's string in a message, shortened: it may be as long as the frame.
-function quoted(text: string): string {
+export function quoted(text: string): string {
   return JSON.stringify(text.length > 64 ? `${text.slice(0, 64)}…` : text);
 }
 
