@@ -1,3 +1,4 @@
+import { isStorableText } from '@rtpm/promql';
 import { uncompress } from 'snappyjs';
 import { PROM_METRIC_TYPE, WriteRequestType, type PromMetadata, type WriteRequest } from './remote-write.proto.js';
 
@@ -53,18 +54,23 @@ export interface MetadataEntry {
 }
 
 // Metadata by metric family name. Histogram/summary families are looked up by the base name of their
-// _bucket/_sum/_count series.
+// _bucket/_sum/_count series. A HELP or unit PostgreSQL cannot store (a NUL, an unpaired surrogate) is left out,
+// as if absent: metadata is advisory, and a 400 would make the sender drop the batch's samples.
 export function metadataByFamily(metadata: PromMetadata[]): Map<string, MetadataEntry> {
   const byName = new Map<string, MetadataEntry>();
   for (const entry of metadata) {
     if (!entry.metricFamilyName) continue;
     byName.set(entry.metricFamilyName, {
       type: typeOf(entry.type),
-      helpText: entry.help || undefined,
-      unit: entry.unit || undefined,
+      helpText: storable(entry.help),
+      unit: storable(entry.unit),
     });
   }
   return byName;
+}
+
+function storable(text: string | undefined): string | undefined {
+  return text && isStorableText(text) ? text : undefined;
 }
 
 function typeOf(code: number): SeriesType | undefined {

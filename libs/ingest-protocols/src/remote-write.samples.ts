@@ -1,12 +1,6 @@
-import {
-  MAX_TIME_MS,
-  checkSampleLimits,
-  type FieldProblem,
-  type IngestLimits,
-  type Labels,
-  type SampleInput,
-} from '@rtpm/metrics';
-import { METRIC_NAME_PATTERN, STORABLE_TEXT_MESSAGE, isStorableText } from '@rtpm/promql';
+import { MAX_TIME_MS } from '@rtpm/database';
+import { checkSampleLimits, type FieldProblem, type IngestLimits, type Labels, type SampleInput } from '@rtpm/metrics';
+import { METRIC_NAME_PATTERN } from '@rtpm/promql';
 import { metadataByFamily, type MetadataEntry } from './remote-write.decoder.js';
 import type { WriteRequest } from './remote-write.proto.js';
 
@@ -38,10 +32,6 @@ export function mapWriteRequest(request: WriteRequest, limits: IngestLimits): Ma
   const samples: SampleInput[] = [];
   const problems: FieldProblem[] = [];
   let nanDropped = 0;
-  request.metadata.forEach(({ help, unit }, index) => {
-    if (help && !isStorableText(help)) problems.push({ index, field: 'metadata.help', message: STORABLE_TEXT_MESSAGE });
-    if (unit && !isStorableText(unit)) problems.push({ index, field: 'metadata.unit', message: STORABLE_TEXT_MESSAGE });
-  });
   request.timeseries.forEach((series, index) => {
     const { name, labels, problems: labelProblems } = splitLabels(series.labels);
     const found = [...labelProblems, ...(name === undefined ? [] : checkSampleLimits(name, labels, limits))];

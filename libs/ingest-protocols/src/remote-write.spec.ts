@@ -169,11 +169,12 @@ describe('mapping to RTPM samples', () => {
   });
 
   it.each([
-    ['a NUL in help', { help: 'a\u0000b', unit: '' }, 'metadata.help'],
-    ['an unpaired surrogate in unit', { help: 'h', unit: 's\ud800' }, 'metadata.unit'],
-  ])('reports %s, which PostgreSQL cannot store', (_case, text, field) => {
+    ['a NUL in help', { help: 'a\u0000b', unit: 's' }, { helpText: undefined, unit: 's' }],
+    ['an unpaired surrogate in unit', { help: 'h', unit: 's\ud800' }, { helpText: 'h', unit: undefined }],
+  ])('leaves out %s, which PostgreSQL cannot store, and keeps the samples', (_case, text, expected) => {
     const metadata = [{ type: 2, metricFamilyName: 'up', ...text }];
     const mapped = mapWriteRequest({ timeseries: [series({ __name__: 'up' }, [[1, 1]])], metadata }, limits);
-    expect(mapped.problems).toEqual([{ index: 0, field, message: 'must be valid UTF-8 text without NUL characters' }]);
+    expect(mapped.problems).toEqual([]);
+    expect(mapped.samples).toMatchObject([{ name: 'up', type: 'gauge', value: 1, ...expected }]);
   });
 });

@@ -1,7 +1,7 @@
 import { isStorableText, STORABLE_TEXT_MESSAGE } from '@rtpm/promql';
 import { ValidateBy } from 'class-validator';
 
-// A string field whose value reaches PostgreSQL: @rtpm/metrics' isStorableText. Other types pass, for the
+// A string field whose value reaches PostgreSQL: @rtpm/promql's isStorableText. Other types pass, for the
 // @IsString above it to name them.
 export function IsStorableText(): PropertyDecorator {
   return ValidateBy(

@@ -1,4 +1,4 @@
-import { BadRequestException, Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, Param, Query } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiNotFoundResponse,
@@ -9,11 +9,11 @@ import {
 } from '@nestjs/swagger';
 import { Roles } from '@rtpm/auth';
 import { MetricCatalogService } from '@rtpm/metrics';
-import { isStorableText, LABEL_NAME_PATTERN, METRIC_NAME_PATTERN, STORABLE_TEXT_MESSAGE } from '@rtpm/promql';
 import { CountQueryRequests } from '@rtpm/observability';
 import { ApiAuth } from '../auth/api-auth.decorator.js';
 import { ErrorResponseDto } from '../http/error-response.dto.js';
 import { CatalogResponseDto, LatestResponseDto } from './dto/metric-responses.dto.js';
+import { parseLatestRequest } from './latest-request.parser.js';
 
 @ApiTags('metrics')
 @ApiAuth()
@@ -55,39 +55,11 @@ export class MetricCatalogController {
     @Param('metric_name') name: string,
     @Query() query: Record<string, string | string[]>,
   ): Promise<LatestResponseDto> {
-    if (!METRIC_NAME_PATTERN.test(name)) {
-      throw badRequest('metric_name', 'Invalid metric_name.', `must match ${METRIC_NAME_PATTERN.source}`);
-    }
-    const series = await this.metrics.latest(name, labelFilter(query));
+    const { metricName, labels } = parseLatestRequest(name, query);
+    const series = await this.metrics.latest(metricName, labels);
     return {
       metric_name: name,
       series: series.map((s) => ({ labels: s.labels, value: s.value, timestamp: new Date(s.timeMs).toISOString() })),
     };
   }
-}
-
-function labelFilter(query: Record<string, string | string[]>): Record<string, string> {
-  const filter: Record<string, string> = {};
-  for (const [name, value] of Object.entries(query)) {
-    if (!LABEL_NAME_PATTERN.test(name)) {
-      throw badFilter(name, `label name must match ${LABEL_NAME_PATTERN.source}`);
-    }
-    if (typeof value !== 'string') throw badFilter(name, 'may be given once');
-    if (!isStorableText(value)) throw badFilter(name, `label value ${STORABLE_TEXT_MESSAGE}`);
-    filter[name] = value;
-  }
-  return filter;
-}
-
-function badFilter(field: string, message: string): BadRequestException {
-  return badRequest(field, `Invalid label filter "${field}".`, message);
-}
-
-function badRequest(field: string, summary: string, message: string): BadRequestException {
-  return new BadRequestException({
-    statusCode: 400,
-    error: 'Bad Request',
-    message: summary,
-    details: [{ field, message }],
-  });
 }

@@ -1,6 +1,6 @@
 import { parse, PromqlError, type LabelMatcher, isStorableText, STORABLE_TEXT_MESSAGE } from '@rtpm/promql';
 import { parsePromTime, QueryError, type RawParams } from '@rtpm/query';
-import { type SeriesLookup } from '@rtpm/metrics';
+import type { SeriesLookup } from '@rtpm/metrics';
 
 // Prometheus answers at most this many values when no limit is given is "all"; RTPM caps reads instead.
 const DEFAULT_LIMIT = 10_000;

@@ -1,7 +1,8 @@
 import { BadRequestException } from '@nestjs/common';
-import { isStorableText, LABEL_NAME_PATTERN, METRIC_NAME_PATTERN, STORABLE_TEXT_MESSAGE } from '@rtpm/promql';
+import { METRIC_NAME_PATTERN } from '@rtpm/promql';
 import { parsePromTime } from '@rtpm/query';
 import { AGGREGATIONS, RESOLUTIONS, type AggregatedQuery, type Aggregation, type Resolution } from '@rtpm/rollups';
+import { parseLabelFilter } from '../http/label-filter.js';
 
 const FIXED = new Set(['metric_name', 'resolution', 'start', 'end', 'aggregation']);
 // Without start, the answer covers the last 60 buckets (an hour of minutes, 2.5 days of hours).
@@ -20,14 +21,7 @@ export function parseAggregatedQuery(query: Record<string, unknown>, nowMs: numb
     query.start === undefined
       ? endMs - DEFAULT_BUCKETS * (resolution === '1m' ? 60_000 : 3_600_000)
       : parsePromTime(query.start, 'start');
-  const labels: Record<string, string> = {};
-  for (const [name, value] of Object.entries(query)) {
-    if (FIXED.has(name)) continue;
-    if (!LABEL_NAME_PATTERN.test(name)) throw bad(name, `label name must match ${LABEL_NAME_PATTERN.source}`);
-    if (typeof value !== 'string') throw bad(name, 'may be given once');
-    if (!isStorableText(value)) throw bad(name, `label value ${STORABLE_TEXT_MESSAGE}`);
-    labels[name] = value;
-  }
+  const labels = parseLabelFilter(query, FIXED, bad);
   return { metricName, resolution, aggregation, startMs, endMs, labels };
 }
 
