@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { SqlClient } from '@rtpm/database';
+import { isUuid, SqlClient } from '@rtpm/database';
 import { AlertRepository } from './alert.repository.js';
 import { AlertRuleRepository } from './alert-rule.repository.js';
 import { AlertsError } from './alerts.errors.js';
 import type { AlertRule, RuleDefinition, RuleInput, RulePatch } from './alerts.types.js';
 import { resolveCondition, type Condition } from './core/condition.js';
-import { isId, unavailableOnOutage } from './storage-guard.js';
+import { unavailableOnOutage } from './storage-guard.js';
 
 // Rule management. Shape checks happen in the API's DTOs; this owns the rules that span fields (condition and
 // threshold agree) and what an edit means for open alerts: disabling or deleting a rule resolves them, any
@@ -28,7 +28,7 @@ export class AlertRuleService {
   }
 
   async get(id: string): Promise<AlertRule> {
-    const rule = isId(id) ? await unavailableOnOutage(() => this.rules.find(id)) : undefined;
+    const rule = isUuid(id) ? await unavailableOnOutage(() => this.rules.find(id)) : undefined;
     if (!rule) throw notFound(id);
     return rule;
   }
@@ -58,7 +58,7 @@ export class AlertRuleService {
   }
 
   async delete(id: string): Promise<void> {
-    if (!isId(id)) throw notFound(id);
+    if (!isUuid(id)) throw notFound(id);
     await unavailableOnOutage(() =>
       this.sql.transaction(async (tx) => {
         if (!(await this.rules.find(id, tx, true))) throw notFound(id);
@@ -70,7 +70,7 @@ export class AlertRuleService {
 
   // The row lock makes the edit wait for an evaluation in progress, so the two never interleave.
   private async edit(id: string, change: (current: AlertRule) => RuleDefinition): Promise<AlertRule> {
-    if (!isId(id)) throw notFound(id);
+    if (!isUuid(id)) throw notFound(id);
     return unavailableOnOutage(() =>
       this.sql.transaction(async (tx) => {
         const current = await this.rules.find(id, tx, true);

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { SqlClient } from '@rtpm/database';
+import { isUuid, SqlClient } from '@rtpm/database';
 import { AlertRepository } from './alert.repository.js';
 import { AlertsError } from './alerts.errors.js';
 import type { Alert, AlertFilter, AlertPage } from './alerts.types.js';
-import { isId, unavailableOnOutage } from './storage-guard.js';
+import { unavailableOnOutage } from './storage-guard.js';
 
 // Reading alerts and resolving them by hand.
 @Injectable()
@@ -26,7 +26,7 @@ export class AlertService {
   // Closes the instance for good: if the condition still holds, the next evaluation opens a new pending one.
   async resolve(alertId: string): Promise<Alert> {
     const missing = () => new AlertsError('alert_not_found', `Alert "${alertId}" does not exist.`);
-    if (!isId(alertId)) throw missing();
+    if (!isUuid(alertId)) throw missing();
     await unavailableOnOutage(() =>
       this.sql.transaction(async (tx) => {
         const state = await this.alerts.stateForUpdate(alertId, tx);

@@ -1,4 +1,4 @@
-import { isTransientDatabaseError, isUuid } from '@rtpm/database';
+import { isTransientDatabaseError } from '@rtpm/database';
 import { AlertsError } from './alerts.errors.js';
 
 // Turns "PostgreSQL is unreachable" into the domain's 503 code; everything else passes through.
@@ -12,6 +12,3 @@ export async function unavailableOnOutage<T>(work: () => Promise<T>): Promise<T>
     throw error;
   }
 }
-
-// Ids are UUIDs; anything else cannot name a rule or an alert (and must not reach a ::uuid cast).
-export const isId = isUuid;

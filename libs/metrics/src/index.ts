@@ -1,4 +1,4 @@
-export { MAX_TIME_MS, canonicalLabels, checkSampleLimits, parseTimestamp, seriesKey } from './core/sample-rules.js';
+export { canonicalLabels, checkSampleLimits, parseTimestamp, seriesKey } from './core/sample-rules.js';
 export { IngestEvents, type CommittedSamplesListener } from './ingest-events.js';
 export { IngestService } from './ingest.service.js';
 export { LATEST_CACHE_MAX_SERIES, LATEST_CACHE_REVALIDATE_MS, LatestCache, type LatestUpdate } from './latest-cache.js';

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { SqlClient } from '@rtpm/database';
+import { clampedIsoTime, MAX_TIME_MS, SqlClient } from '@rtpm/database';
 import type { QueryResultRow } from 'pg';
 import type { LabelMatcher } from '@rtpm/promql';
-import { MAX_TIME_MS } from './core/sample-rules.js';
 import { MetricsError } from './metrics.errors.js';
 import type { Labels, MetricType } from './metrics.types.js';
 import { matchersCondition } from './series-match.sql.js';
@@ -102,15 +101,11 @@ function where(lookup: SeriesLookup, params: unknown[]): string {
   }
   if (lookup.startMs !== undefined || lookup.endMs !== undefined) {
     // Samples lie between 1970 and 9999, and so does anything Date and PostgreSQL read back from an ISO string.
-    const from = add(new Date(clampTime(lookup.startMs ?? 0)).toISOString());
-    const to = add(new Date(clampTime(lookup.endMs ?? MAX_TIME_MS)).toISOString());
+    const from = add(clampedIsoTime(lookup.startMs ?? 0));
+    const to = add(clampedIsoTime(lookup.endMs ?? MAX_TIME_MS));
     conditions.push(
       `EXISTS (SELECT 1 FROM metric_samples m WHERE m.series_id = s.id AND m.time BETWEEN ${from} AND ${to})`,
     );
   }
   return conditions.length > 0 ? conditions.join(' AND ') : 'true';
-}
-
-function clampTime(ms: number): number {
-  return Math.min(Math.max(ms, 0), MAX_TIME_MS);
 }

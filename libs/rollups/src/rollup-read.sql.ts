@@ -1,3 +1,4 @@
+import { clampedIsoTime } from '@rtpm/database';
 import { bucketCeil, bucketStart, ROLLUP_TABLE, type Resolution } from './core/resolution.js';
 
 // What a reader gets for each series over [from, to):
@@ -75,7 +76,7 @@ export interface RollupReadSql {
 export function rollupReadSql(spec: RollupReadSpec): RollupReadSql {
   if (spec.shape === 'samples' && spec.resolution === '1h') throw new Error('samples are read from 1m or 5m rollups');
   const coarse = spec.resolution === '1m' ? undefined : spec.resolution;
-  const literal = spec.bind ? (ms: number) => `${spec.bind!(isoTime(ms))}::timestamptz` : timeLiteral;
+  const literal = spec.bind ? (ms: number) => `${spec.bind!(clampedIsoTime(ms))}::timestamptz` : timeLiteral;
   const from = literal(spec.fromMs);
   const to = literal(spec.toMs);
   // Whole minutes [mLo, mHi) and whole coarse buckets [cLo, cHi) that are rolled; both empty when the range has none.
@@ -199,9 +200,5 @@ function rawRows(spec: RollupReadSpec, sid: string, range: string, driver?: stri
 
 // A timestamptz literal from epoch ms, clamped to what PostgreSQL's text input and RTPM's storage can hold.
 function timeLiteral(ms: number): string {
-  return `'${isoTime(ms)}'::timestamptz`;
-}
-
-function isoTime(ms: number): string {
-  return new Date(Math.min(Math.max(ms, 0), 253_402_300_799_999)).toISOString();
+  return `'${clampedIsoTime(ms)}'::timestamptz`;
 }

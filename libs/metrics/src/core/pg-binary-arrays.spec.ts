@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_TIME_MS } from './sample-rules.js';
+import { MAX_TIME_MS } from '@rtpm/database';
 import { float8Array, int8Array, microsecondsSincePostgresEpoch, timestamptzArray } from './pg-binary-arrays.js';
 
 const POSTGRES_EPOCH_MS = 946_684_800_000n;

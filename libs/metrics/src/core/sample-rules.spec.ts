@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { IngestLimits, Labels } from '../metrics.types.js';
-import { canonicalLabels, checkSampleLimits, MAX_TIME_MS, parseTimestamp, seriesKey } from './sample-rules.js';
+import { MAX_TIME_MS } from '@rtpm/database';
+import { canonicalLabels, checkSampleLimits, parseTimestamp, seriesKey } from './sample-rules.js';
 
 describe(parseTimestamp.name, () => {
   it.each([

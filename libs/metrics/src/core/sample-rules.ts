@@ -1,8 +1,6 @@
+import { MAX_TIME_MS } from '@rtpm/database';
 import { isStorableText, LABEL_NAME_PATTERN, STORABLE_TEXT_MESSAGE } from '@rtpm/promql';
 import type { FieldProblem, IngestLimits, Labels } from '../metrics.types.js';
-
-// Milliseconds of 9999-12-31T23:59:59.999Z: past it RFC 3339 has no four-digit year.
-export const MAX_TIME_MS = 253_402_300_799_999;
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
 

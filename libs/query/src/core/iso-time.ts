@@ -1,5 +1,6 @@
+import { MAX_TIME_MS } from '@rtpm/database';
+
 const DAY_MS = 86_400_000;
-const MAX_MS = 253_402_300_799_999; // 9999-12-31T23:59:59.999Z: beyond, toISOString writes six-digit years
 
 // Date#toISOString for runs of epoch milliseconds (bucket starts, one per point): the date part is formatted once
 // per day and the time of day by hand, several times faster on long series.
@@ -8,7 +9,7 @@ export class IsoTimeFormatter {
   private date = '';
 
   format(ms: number): string {
-    if (!Number.isInteger(ms) || ms < 0 || ms > MAX_MS) return new Date(ms).toISOString();
+    if (!Number.isInteger(ms) || ms < 0 || ms > MAX_TIME_MS) return new Date(ms).toISOString();
     const day = Math.floor(ms / DAY_MS);
     if (day !== this.day) {
       this.day = day;

@@ -1,3 +1,5 @@
+import { clampedIsoTime } from '@rtpm/database';
+
 // Collects bind parameters while SQL text is assembled; add() returns the placeholder. A list of numbers (series
 // ids, groups, values) goes as one array literal: node-postgres would quote and escape every element of it.
 export class SqlParams {
@@ -38,7 +40,7 @@ export function timestampLiteral(ms: number): string {
 
 // The same as text, for a bind parameter.
 export function timestampText(ms: number): string {
-  return new Date(Math.min(Math.max(ms, 0), 253_402_300_799_999)).toISOString();
+  return clampedIsoTime(ms);
 }
 
 // A column's values of a group as one comma-separated text (parse with parseKeyedLists). One row per series instead
