@@ -30,4 +30,10 @@ describe(IsoTimeFormatter.name, () => {
     for (let ms = Date.UTC(2024, 0, 1, 22); ms < Date.UTC(2024, 0, 2, 2); ms += 7 * 60_000 + 13) times.push(ms);
     expect(times.map((ms) => formatter.format(ms))).toEqual(times.map((ms) => new Date(ms).toISOString()));
   });
+
+  it('writes every whole minute over 26 hours, across hours and a day, as Date#toISOString does', () => {
+    const formatter = new IsoTimeFormatter();
+    const times = Array.from({ length: 26 * 60 }, (_, minute) => Date.UTC(2024, 1, 28, 23) + minute * 60_000);
+    expect(times.map((ms) => formatter.format(ms))).toEqual(times.map((ms) => new Date(ms).toISOString()));
+  });
 });
