@@ -5,12 +5,13 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { INSERT_NEW_SAMPLES_SQL, UPSERT_SAMPLES_SQL, sampleParameters } from '@rtpm/metrics';
 import { formatCpuSplit, resetPeakMemory, residentMemory, startCpuSplit, type CpuSplit } from './proc-stats.js';
-import { cleanup, envInt, freshDatabase, rate, seedApiKey, startApi } from './support.js';
+import { cleanup, envInt, freshDatabase, percentile, rate, seedApiKey, startApi } from './support.js';
 
 // npm run bench:ingest — loads the same samples four ways into the same tables of a fresh database and prints
 // the rates, where the CPU went and the API's peak memory: through the API (POST /api/v1/metrics/batch, the product
 // path), with COPY (usually the fastest raw path), and with the API's own two statements issued directly (the
-// plain INSERT ... unnest it tries first, and the upsert it falls back to for re-sent samples).
+// plain INSERT ... unnest it tries first, and the upsert it falls back to for re-sent samples), BENCH_ROUNDS times
+// each, interleaved.
 const SAMPLES = envInt('BENCH_SAMPLES', 1_000_000);
 const SERIES = envInt('BENCH_SERIES', 2_000);
 const BATCH_SIZE = envInt('BENCH_BATCH_SIZE', 1_000);
@@ -18,6 +19,9 @@ const CONCURRENCY = envInt('BENCH_CONCURRENCY', 8);
 const COPY_STREAMS = envInt('BENCH_COPY_STREAMS', 1);
 // API processes sharing the load, as replicas behind a load balancer: each client connection stays with one.
 const API_PROCESSES = envInt('BENCH_API_PROCESSES', 1);
+// Rounds of all four phases, one after the other: the ratio printed is the median of the rounds' ratios, since a
+// single phase's rate can move by 40% between runs minutes apart on a shared machine.
+const ROUNDS = envInt('BENCH_ROUNDS', 3);
 const STEP_MS = 10_000;
 
 interface Sample {
@@ -157,17 +161,19 @@ async function main(): Promise<void> {
     const rssTimer = setInterval(() => {
       for (const pid of apiPids) rssPeakSampled = Math.max(rssPeakSampled, residentMemory(pid)?.rss ?? 0);
     }, 100);
-    const http = await phase(db, apiPids, database, () =>
-      runConcurrently(bodies, CONCURRENCY, async (body, worker) => {
-        const { baseUrl } = apis[worker % apis.length];
-        const { status, text } = await post(agent, `${baseUrl}/api/v1/metrics/batch`, body, apiKey);
-        if (status !== 201) throw new Error(`batch answered ${status}: ${text}`);
-      }),
-    );
-    agent.destroy();
-    clearInterval(rssTimer);
-    const memoryPeak = Math.max(...apiPids.map((pid) => residentMemory(pid)?.peak ?? 0));
-    await expectCount(db, 'HTTP');
+    const httpPhase = async () => {
+      await db.query('TRUNCATE metric_samples');
+      const result = await phase(db, apiPids, database, () =>
+        runConcurrently(bodies, CONCURRENCY, async (body, worker) => {
+          const { baseUrl } = apis[worker % apis.length];
+          const { status, text } = await post(agent, `${baseUrl}/api/v1/metrics/batch`, body, apiKey);
+          if (status !== 201) throw new Error(`batch answered ${status}: ${text}`);
+        }),
+      );
+      await expectCount(db, 'HTTP');
+      return result;
+    };
+    const firstHttp = await httpPhase();
 
     // The raw paths write the same (series_id, time, value) rows into the same, emptied, table.
     const { rows } = await db.query<{ id: string; labels: { host: string } }>('SELECT id, labels FROM metric_series');
@@ -175,26 +181,29 @@ async function main(): Promise<void> {
     const seriesId = (s: Sample) => idByHost.get(`host-${s.series}`)!;
 
     // 2. COPY, the fastest raw path.
-    await db.query('TRUNCATE metric_samples');
     const copyParts = chunks(samples, Math.ceil(samples.length / COPY_STREAMS)).map((part) =>
       chunks(part, 10_000).map((rowsChunk) =>
         rowsChunk.map((s) => `${seriesId(s)}\t${new Date(s.timeMs).toISOString()}\t${s.value}\n`).join(''),
       ),
     );
-    const copy = await phase(db, apiPids, database, () =>
-      runConcurrently(copyParts, COPY_STREAMS, async (part) => {
-        const client = await db.connect();
-        try {
-          await pipeline(
-            Readable.from(part),
-            client.query(copyFrom('COPY metric_samples (series_id, time, value) FROM STDIN')),
-          );
-        } finally {
-          client.release();
-        }
-      }),
-    );
-    await expectCount(db, 'COPY');
+    const copyPhase = async () => {
+      await db.query('TRUNCATE metric_samples');
+      const result = await phase(db, apiPids, database, () =>
+        runConcurrently(copyParts, COPY_STREAMS, async (part) => {
+          const client = await db.connect();
+          try {
+            await pipeline(
+              Readable.from(part),
+              client.query(copyFrom('COPY metric_samples (series_id, time, value) FROM STDIN')),
+            );
+          } finally {
+            client.release();
+          }
+        }),
+      );
+      await expectCount(db, 'COPY');
+      return result;
+    };
 
     // 3 and 4. The API's two statements, issued directly with the same batches and concurrency: the plain INSERT it
     // tries first, and the upsert it falls back to when a (series, time) already exists.
@@ -216,28 +225,57 @@ async function main(): Promise<void> {
       await expectCount(db, 'INSERT unnest');
       return result;
     };
-    const insert = await rawStatement(INSERT_NEW_SAMPLES_SQL);
-    const upsert = await rawStatement(UPSERT_SAMPLES_SQL);
 
     const line = (label: string, { ms, cpu }: { ms: number; cpu: CpuSplit }) =>
       `${label.padEnd(34)} ${(ms / 1000).toFixed(2).padStart(7)} s  ${rate(SAMPLES, ms).padStart(18)}\n` +
       `${''.padEnd(36)}CPU: ${formatCpuSplit(cpu, SAMPLES)}`;
+    const percent = (share: number) => `${(share * 100).toFixed(1)}%`;
+    const ratios: Record<'fastest' | 'copy' | 'insert' | 'upsert', number[]> = {
+      fastest: [],
+      copy: [],
+      insert: [],
+      upsert: [],
+    };
+    for (let round = 0; round < ROUNDS; round++) {
+      const http = round === 0 ? firstHttp : await httpPhase();
+      const copy = await copyPhase();
+      const insert = await rawStatement(INSERT_NEW_SAMPLES_SQL);
+      const upsert = await rawStatement(UPSERT_SAMPLES_SQL);
+      const fastest = [copy, insert, upsert].reduce((a, b) => (b.ms < a.ms ? b : a));
+      const share = (raw: { ms: number }) => raw.ms / http.ms;
+      ratios.fastest.push(share(fastest));
+      ratios.copy.push(share(copy));
+      ratios.insert.push(share(insert));
+      ratios.upsert.push(share(upsert));
+      console.log('');
+      console.log(`round ${round + 1} of ${ROUNDS}`);
+      console.log(line('HTTP  POST /api/v1/metrics/batch', http));
+      console.log(line('COPY  (raw SQL, fastest path)', copy));
+      console.log(line('INSERT unnest (raw)', insert));
+      console.log(line('INSERT unnest ON CONFLICT (raw)', upsert));
+      console.log(`HTTP / fastest raw path: ${percent(share(fastest))}`);
+    }
+    agent.destroy();
+    clearInterval(rssTimer);
+    const memoryPeak = Math.max(...apiPids.map((pid) => residentMemory(pid)?.peak ?? 0));
+    const median = (values: number[]) =>
+      percentile(
+        [...values].sort((a, b) => a - b),
+        0.5,
+      );
     console.log('');
-    console.log(line('HTTP  POST /api/v1/metrics/batch', http));
-    console.log(line('COPY  (raw SQL, fastest path)', copy));
-    console.log(line('INSERT unnest (raw)', insert));
-    console.log(line('INSERT unnest ON CONFLICT (raw)', upsert));
-    console.log('');
-    const ratio = (raw: { ms: number }) => `${((raw.ms / http.ms) * 100).toFixed(1)}%`;
-    const fastest = [copy, insert, upsert].reduce((a, b) => (b.ms < a.ms ? b : a));
-    console.log(`HTTP / fastest raw path: ${ratio(fastest)}`);
     console.log(
-      `HTTP / COPY: ${ratio(copy)}; HTTP / raw INSERT: ${ratio(insert)}; HTTP / raw upsert: ${ratio(upsert)}`,
+      `HTTP / fastest raw path, median of ${ROUNDS} round(s): ${percent(median(ratios.fastest))} ` +
+        `(rounds: ${ratios.fastest.map(percent).join(', ')})`,
     );
     console.log(
-      `API resident memory during the HTTP phase${API_PROCESSES > 1 ? ' (largest process)' : ''}: ` +
+      `medians: HTTP / COPY: ${percent(median(ratios.copy))}; HTTP / raw INSERT: ${percent(median(ratios.insert))}; ` +
+        `HTTP / raw upsert: ${percent(median(ratios.upsert))}`,
+    );
+    console.log(
+      `API resident memory during the HTTP phases${API_PROCESSES > 1 ? ' (largest process)' : ''}: ` +
         `peak ${(memoryPeak / MB).toFixed(0)} MB ` +
-        `(VmHWM ${peakReset ? 'reset when the phase began' : 'since the API started'}), ` +
+        `(VmHWM ${peakReset ? 'reset when the first began' : 'since the API started'}), ` +
         `highest sampled VmRSS ${(rssPeakSampled / MB).toFixed(0)} MB`,
     );
   } finally {
