@@ -1,4 +1,3 @@
-import { BadRequestException } from '@nestjs/common';
 import {
   ALERT_STATES,
   RULE_LIMITS,
@@ -12,13 +11,9 @@ import {
   type Severity,
 } from '@rtpm/alerts';
 import { parseTimestamp } from '@rtpm/metrics';
-import { validateSync, type ValidationError } from 'class-validator';
+import { validateSync } from 'class-validator';
+import { badRequest, fieldProblem, type FieldProblem } from '../http/bad-request.js';
 import { AlertRuleDto, type AlertRuleResponseDto } from './dto/alert-rule.dto.js';
-
-interface Problem {
-  field: string;
-  message: string;
-}
 
 // Request bodies and query strings of the alert routes → domain inputs; one 400 names every bad field.
 
@@ -77,7 +72,7 @@ const MAX_LIMIT = 1000;
 
 // ?state=firing,pending&severity=high&rule_id=&since=&until=&limit=&offset= (times RFC 3339 or epoch ms).
 export function parseAlertFilter(query: Record<string, unknown>): AlertFilter {
-  const problems: Problem[] = [];
+  const problems: FieldProblem[] = [];
   const one = (name: string): string | undefined => {
     const value = query[name];
     if (value === undefined) return undefined;
@@ -130,13 +125,13 @@ export function parseAlertFilter(query: Record<string, unknown>): AlertFilter {
     if (number >= min && number <= max) filter[name] = number;
     else problems.push({ field: name, message: `must be an integer from ${min} to ${max === MAX_LIMIT ? max : 'up'}` });
   }
-  if (problems.length > 0) throw invalid('The alert filter is invalid.', problems);
+  if (problems.length > 0) throw badRequest('The alert filter is invalid.', problems);
   return filter;
 }
 
 function validated(body: unknown, partial: boolean): AlertRuleDto {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw invalid('The body must be a JSON object.', [{ field: '', message: 'must be a JSON object' }]);
+    throw badRequest('The body must be a JSON object.', [{ field: '', message: 'must be a JSON object' }]);
   }
   const dto = Object.setPrototypeOf({ ...body }, AlertRuleDto.prototype) as AlertRuleDto;
   const errors = validateSync(dto, {
@@ -145,16 +140,6 @@ function validated(body: unknown, partial: boolean): AlertRuleDto {
     skipMissingProperties: partial,
     validationError: { target: false, value: false },
   });
-  if (errors.length > 0) throw invalid('The rule is invalid.', errors.map(toProblem));
+  if (errors.length > 0) throw badRequest('The rule is invalid.', errors.map(fieldProblem));
   return dto;
-}
-
-function toProblem(error: ValidationError): Problem {
-  // class-validator runs decorators bottom-up; the last message is the one the first failing rule wrote.
-  const message = Object.values(error.constraints ?? { invalid: 'is invalid' }).at(-1)!;
-  return { field: error.property, message: message.endsWith('should not exist') ? 'is not a known field' : message };
-}
-
-function invalid(message: string, details: Problem[]): BadRequestException {
-  return new BadRequestException({ statusCode: 400, error: 'Bad Request', message, details });
 }

@@ -1,4 +1,4 @@
-import { BadRequestException, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@rtpm/config';
 import {
   checkSampleLimits,
@@ -7,7 +7,8 @@ import {
   type IngestLimits,
   type SampleInput,
 } from '@rtpm/metrics';
-import { validateSync, type ValidationError } from 'class-validator';
+import { validateSync } from 'class-validator';
+import { badRequest, fieldProblem } from '../http/bad-request.js';
 import { IngestSampleDto } from './dto/ingest-sample.dto.js';
 import { acceptValidSample } from './sample-fast-path.js';
 
@@ -26,26 +27,27 @@ export class SampleParser {
 
   parseOne(body: unknown, receivedAtMs: number): SampleInput {
     const checked = this.check(body, receivedAtMs);
-    if (Array.isArray(checked)) throw invalid('The metric is invalid; nothing was stored.', checked);
+    if (Array.isArray(checked)) throw badRequest('The metric is invalid; nothing was stored.', checked);
     return checked;
   }
 
   parseBatch(body: unknown, receivedAtMs: number): SampleInput[] {
     const items = isRecord(body) ? body.metrics : undefined;
     if (!Array.isArray(items)) {
-      throw invalid('The body must be {"metrics": [...]}.', [{ field: 'metrics', message: 'must be an array' }]);
+      throw badRequest('The body must be {"metrics": [...]}.', [{ field: 'metrics', message: 'must be an array' }]);
     }
     if (items.length === 0) {
-      throw invalid('The batch is empty.', [{ field: 'metrics', message: 'must contain at least one metric' }]);
+      throw badRequest('The batch is empty.', [{ field: 'metrics', message: 'must contain at least one metric' }]);
     }
     if (items.length > this.maxBatchSize) {
-      throw invalid(`The batch has ${items.length} metrics; at most ${this.maxBatchSize} are accepted per request.`, [
-        { field: 'metrics', message: `must contain at most ${this.maxBatchSize} metrics; split the batch` },
-      ]);
+      throw badRequest(
+        `The batch has ${items.length} metrics; at most ${this.maxBatchSize} are accepted per request.`,
+        [{ field: 'metrics', message: `must contain at most ${this.maxBatchSize} metrics; split the batch` }],
+      );
     }
     if (isRecord(body) && Object.keys(body).length > 1) {
       const extra = Object.keys(body).find((key) => key !== 'metrics')!;
-      throw invalid('The body has an unknown field.', [{ field: extra, message: 'is not a known field' }]);
+      throw badRequest('The body has an unknown field.', [{ field: extra, message: 'is not a known field' }]);
     }
     const samples: SampleInput[] = new Array(items.length);
     let problems: FieldProblem[] | undefined;
@@ -61,7 +63,7 @@ export class SampleParser {
       for (const problem of checked) problems.push({ index, ...problem });
     }
     if (invalidItems > 0) {
-      throw invalid(`${invalidItems} of ${items.length} metrics are invalid; nothing was stored.`, problems!);
+      throw badRequest(`${invalidItems} of ${items.length} metrics are invalid; nothing was stored.`, problems!);
     }
     return samples;
   }
@@ -86,13 +88,11 @@ export function validateSample(
   // The DTO has no transforms, so a shallow copy with the DTO's prototype is all class-validator needs;
   // plainToInstance cost a third of the per-item time. The spread keeps a "__proto__" key an own property.
   const dto = Object.setPrototypeOf({ ...item }, IngestSampleDto.prototype) as IngestSampleDto;
-  const problems = flatten(
-    validateSync(dto, {
-      whitelist: true,
-      forbidNonWhitelisted: true,
-      validationError: { target: false, value: false },
-    }),
-  );
+  const problems: FieldProblem[] = validateSync(dto, {
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    validationError: { target: false, value: false },
+  }).map(fieldProblem);
   // Limits and label rules too, whenever the shape allows checking them, so that one 400 names every problem.
   const labels = dto.labels ?? {};
   if (typeof dto.name === 'string' && isRecord(labels)) {
@@ -111,19 +111,6 @@ export function validateSample(
       unit: dto.unit ?? undefined,
     },
   };
-}
-
-function flatten(errors: ValidationError[]): FieldProblem[] {
-  return errors.map((error) => {
-    // class-validator runs decorators bottom-up; the last message is the one the first failing rule wrote.
-    const message = Object.values(error.constraints ?? { invalid: 'is invalid' }).at(-1)!;
-    // forbidNonWhitelisted speaks of "property x should not exist"; say it the way the other messages do.
-    return { field: error.property, message: message.endsWith('should not exist') ? 'is not a known field' : message };
-  });
-}
-
-function invalid(message: string, details: FieldProblem[]): BadRequestException {
-  return new BadRequestException({ statusCode: 400, error: 'Bad Request', message, details });
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -1,8 +1,8 @@
-import { BadRequestException } from '@nestjs/common';
 import { parseTimestamp } from '@rtpm/metrics';
 import { parseDuration } from '@rtpm/promql';
 import type { StructuredQuery } from '@rtpm/query';
 import { validateSync } from 'class-validator';
+import { badRequest, fieldProblem, type FieldProblem } from '../http/bad-request.js';
 import { passesStructuredQueryDto, StructuredQueryDto } from './dto/structured-query.dto.js';
 
 // Validates the body of POST /api/v1/metrics/query; one 400 names every bad field. A body the DTO's checks accept
@@ -30,20 +30,10 @@ function validate(dto: StructuredQueryDto): void {
     forbidNonWhitelisted: true,
     validationError: { target: false, value: false },
   });
-  if (errors.length > 0) {
-    throw invalid(
-      errors.map((error) => {
-        const message = Object.values(error.constraints ?? { invalid: 'is invalid' }).at(-1)!;
-        return {
-          field: error.property,
-          message: message.endsWith('should not exist') ? 'is not a known field' : message,
-        };
-      }),
-    );
-  }
+  if (errors.length > 0) throw invalid(errors.map(fieldProblem));
 }
 
-function invalid(details: { field: string; message: string }[]): BadRequestException {
-  const message = details.map((d) => `${d.field || 'body'} ${d.message}`).join('; ');
-  return new BadRequestException({ statusCode: 400, error: 'Bad Request', message, details });
+// One 400 naming every bad field, in its message too.
+function invalid(details: FieldProblem[]) {
+  return badRequest(details.map((d) => `${d.field || 'body'} ${d.message}`).join('; '), details);
 }

@@ -1,7 +1,7 @@
-import { BadRequestException } from '@nestjs/common';
 import { METRIC_NAME_PATTERN } from '@rtpm/promql';
 import { parsePromTime } from '@rtpm/query';
 import { AGGREGATIONS, RESOLUTIONS, type AggregatedQuery, type Aggregation, type Resolution } from '@rtpm/rollups';
+import { badRequest } from '../http/bad-request.js';
 import { parseLabelFilter } from '../http/label-filter.js';
 
 const FIXED = new Set(['metric_name', 'resolution', 'start', 'end', 'aggregation']);
@@ -38,11 +38,6 @@ function oneOf(query: Record<string, unknown>, field: string, allowed: readonly 
   return value;
 }
 
-function bad(field: string, message: string): BadRequestException {
-  return new BadRequestException({
-    statusCode: 400,
-    error: 'Bad Request',
-    message: `Invalid query parameter "${field}": ${message}.`,
-    details: [{ field, message }],
-  });
+function bad(field: string, message: string) {
+  return badRequest(`Invalid query parameter "${field}": ${message}.`, [{ field, message }]);
 }
