@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import pg from 'pg';
-import { loadDataset, MINUTE, queryCases, rollUp } from './query-dataset.js';
+import { loadDataset, MINUTE, queryCases, rollUp, WARMUP } from './query-dataset.js';
 import { cleanup, envInt, freshDatabase, onCleanup, percentile, seedApiKey, startApi } from './support.js';
 
 // BENCH_AB_OTHER=<checkout> npm run bench:query-ab — bench:query's dataset and queries, answered by two builds at
@@ -11,10 +11,6 @@ import { cleanup, envInt, freshDatabase, onCleanup, percentile, seedApiKey, star
 // for A and B and whether their answers were byte-identical (PromQL sums may differ in the last digit when the
 // order of additions changed).
 const RUNS = envInt('BENCH_RUNS', 100);
-// Warm-up runs per query: a running API has its paths compiled by V8's optimising tiers, which takes more than a
-// few requests (Q1 structured, fresh API: median 3.01 ms over runs 4-33, 2.51 ms over runs 34-63, 2.45 ms over runs
-// 201-300).
-const WARMUP = envInt('BENCH_WARMUP', 30);
 const SERIES_PER_METRIC = envInt('BENCH_SERIES_PER_METRIC', 1_000);
 
 async function main(): Promise<void> {

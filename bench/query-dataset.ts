@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { onCleanup, startWorker } from './support.js';
+import { envInt, onCleanup, startWorker } from './support.js';
 
 // The dataset of bench:query and bench:query-ab (2 metrics × SERIES_PER_METRIC series, one point per minute over
 // 24 h ending at endMs, loaded with COPY and rolled up by the built worker) and the queries both measure.
@@ -11,6 +11,10 @@ export const POINTS = 24 * 60;
 export const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 export const METRICS = ['bench_cpu', 'bench_mem'];
+// Warm-up runs per query: a running API has its paths compiled by V8's optimising tiers, which takes more than a
+// few requests (Q1 structured, fresh API: median 3.01 ms over runs 4-33, 2.51 ms over runs 34-63, 2.45 ms over runs
+// 201-300).
+export const WARMUP = envInt('BENCH_WARMUP', 30);
 const REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1', 'ap-south-1'];
 
 export async function loadDataset(db: pg.Pool, endMs: number, seriesPerMetric: number): Promise<void> {

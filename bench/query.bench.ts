@@ -1,6 +1,6 @@
 import pg from 'pg';
-import { type Case, loadDataset, METRICS, MINUTE, POINTS, queryCases, rollUp } from './query-dataset.js';
-import { cleanup, envInt, freshDatabase, seedApiKey, startApi } from './support.js';
+import { type Case, loadDataset, METRICS, MINUTE, POINTS, queryCases, rollUp, WARMUP } from './query-dataset.js';
+import { cleanup, envInt, freshDatabase, percentile, seedApiKey, startApi } from './support.js';
 
 // npm run bench:query — a fixed dataset (2,000 series, one point per minute over 24 h) loaded with COPY into a
 // fresh database, then the median and p95 latency of three queries through the structured and the PromQL
@@ -13,10 +13,6 @@ import { cleanup, envInt, freshDatabase, seedApiKey, startApi } from './support.
 // tail of a minute or two), and VACUUM ANALYZE stands for autovacuum's visit after a day of inserts. Requests carry
 // a reader API key, as with authentication on.
 const RUNS = envInt('BENCH_RUNS', 30);
-// Warm-up runs per query: a running API has its paths compiled by V8's optimising tiers, which takes more than a
-// few requests (Q1 structured, fresh API: median 3.01 ms over runs 4-33, 2.51 ms over runs 34-63, 2.45 ms over runs
-// 201-300).
-const WARMUP = envInt('BENCH_WARMUP', 30);
 const SERIES_PER_METRIC = envInt('BENCH_SERIES_PER_METRIC', 1_000);
 
 async function measure(c: Case): Promise<{ median: number; p95: number }> {
@@ -28,8 +24,7 @@ async function measure(c: Case): Promise<{ median: number; p95: number }> {
     if (run >= WARMUP) timings.push(reply.ms);
   }
   timings.sort((a, b) => a - b);
-  const pick = (q: number) => timings[Math.min(timings.length - 1, Math.ceil(q * timings.length) - 1)];
-  return { median: pick(0.5), p95: pick(0.95) };
+  return { median: percentile(timings, 0.5), p95: percentile(timings, 0.95) };
 }
 
 async function main(): Promise<void> {
