@@ -1,5 +1,5 @@
 import { clampedIsoTime } from '@rtpm/database';
-import { bucketCeil, bucketStart, ROLLUP_TABLE, type Resolution } from './core/resolution.js';
+import { bucketCeil, bucketStart, intervalOf, ROLLUP_TABLE, type Resolution } from './core/resolution.js';
 
 // What a reader gets for each series over [from, to):
 // - stats: bucket statistics (sub, count, sum, min, max, last), where `sub` is the start of a rolled 1h, 5m or 1m
@@ -38,7 +38,6 @@ export interface RolledUntil {
 
 type WatermarkKey = keyof RolledUntil;
 const WATERMARK: Record<Resolution, WatermarkKey> = { '1m': 'm1', '5m': 'm5', '1h': 'h1' };
-const INTERVAL: Record<Resolution, string> = { '1m': '1 minute', '5m': '5 minutes', '1h': '1 hour' };
 
 // One row (m1, m5, h1) of the watermarks in epoch ms; NULL when missing or infinite, which rolledUntilOf reads as
 // never rolled (everything from finer rollups or raw samples: slower, never wrong).
@@ -125,7 +124,7 @@ export function rollupReadSql(spec: RollupReadSpec): RollupReadSql {
        SELECT DISTINCT x.bucket FROM (
          SELECT bucket FROM rollup_dirty_buckets
           WHERE resolution = '${coarse}' AND bucket >= ${cLo} AND bucket < ${cHi}
-         UNION SELECT date_bin('${INTERVAL[coarse]}', bucket, timestamptz 'epoch') FROM rdm) x
+         UNION SELECT date_bin('${intervalOf(coarse)}', bucket, timestamptz 'epoch') FROM rdm) x
         WHERE x.bucket >= ${cLo} AND x.bucket < ${cHi})`);
   }
 
@@ -142,7 +141,7 @@ export function rollupReadSql(spec: RollupReadSpec): RollupReadSql {
         parts.push(
           rolledRows(spec.shape, coarse, sid, `r.bucket >= ${cLo} AND r.bucket < ${cHi}`),
           // The minutes of dirty coarse buckets.
-          minutes(`r.bucket >= rdc.bucket AND r.bucket < rdc.bucket + interval '${INTERVAL[coarse]}'`, 'rdc'),
+          minutes(`r.bucket >= rdc.bucket AND r.bucket < rdc.bucket + interval '${intervalOf(coarse)}'`, 'rdc'),
         );
       }
       // The minutes around the coarse buckets read.

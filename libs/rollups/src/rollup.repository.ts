@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { SqlClient } from '@rtpm/database';
 import type { PoolClient } from 'pg';
-import { RESOLUTION_MS, ROLLUP_TABLE, type Resolution } from './core/resolution.js';
+import { intervalOf, ROLLUP_TABLE, type Resolution } from './core/resolution.js';
 import { rollupReadSql } from './rollup-read.sql.js';
 
 export interface DirtyMark {
@@ -86,7 +86,7 @@ function aggregatedSql(query: { startMs: number; endMs: number; resolution: Reso
     SELECT id, labels FROM metric_series WHERE name = $1 AND labels @> $2::jsonb ORDER BY id LIMIT $3
   ), ${read.ctes}
   SELECT s.id::text AS series_id, s.labels,
-         (extract(epoch FROM date_bin('${RESOLUTION_MS[query.resolution]} milliseconds', p.sub, timestamptz 'epoch'))
+         (extract(epoch FROM date_bin('${intervalOf(query.resolution)}', p.sub, timestamptz 'epoch'))
            * 1000)::int8 AS bucket_ms,
          sum(p.count)::int8 AS count, sum(p.sum) AS sum, min(p.min) AS min, max(p.max) AS max,
          (array_agg(p.last ORDER BY p.sub DESC))[1] AS last

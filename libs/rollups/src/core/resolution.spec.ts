@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { aggregate, bucketCeil, bucketStart, closedUntil, coarsestDividing, type Aggregation } from './resolution.js';
+import {
+  aggregate,
+  bucketCeil,
+  bucketStart,
+  closedUntil,
+  coarsestDividing,
+  intervalOf,
+  type Aggregation,
+} from './resolution.js';
 
 const T = Date.UTC(2026, 10, 28, 10, 17, 42, 500);
 
@@ -33,6 +41,16 @@ describe('bucket arithmetic', () => {
     ['1h', 60_000, Date.UTC(2026, 10, 28, 10, 0)],
   ] as const)('closedUntil(%s, grace %d) is %d', (resolution, grace, expected) => {
     expect(closedUntil(T, grace, resolution)).toBe(expected);
+  });
+});
+
+describe(intervalOf.name, () => {
+  it.each([
+    ['1m', '60000 milliseconds'],
+    ['5m', '300000 milliseconds'],
+    ['1h', '3600000 milliseconds'],
+  ] as const)('of %s is %s', (resolution, expected) => {
+    expect(intervalOf(resolution)).toBe(expected);
   });
 });
 

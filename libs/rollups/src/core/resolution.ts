@@ -7,6 +7,11 @@ export type Aggregation = (typeof AGGREGATIONS)[number];
 
 export const RESOLUTION_MS: Record<Resolution, number> = { '1m': 60_000, '5m': 300_000, '1h': 3_600_000 };
 
+// A bucket's length as an SQL interval literal's text.
+export function intervalOf(resolution: Resolution): string {
+  return `${RESOLUTION_MS[resolution]} milliseconds`;
+}
+
 export const ROLLUP_TABLE: Record<Resolution, string> = {
   '1m': 'metric_rollups_1m',
   '5m': 'metric_rollups_5m',
