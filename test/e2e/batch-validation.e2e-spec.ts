@@ -130,4 +130,47 @@ describe(`${SampleParser.name} via POST /api/v1/metrics/batch`, () => {
     expect(response.status).toBe(400);
     expect(response.body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
   });
+
+  // Bodies of 64 KiB and more are parsed in pieces (apps/api/src/http/json-body.ts); the answers must not change.
+  describe('large bodies', () => {
+    const largeBatch = (name: string) =>
+      Array.from({ length: 1000 }, (_, i) =>
+        sample(name, i, { labels: { host: `h${i}` }, timestamp: 1_700_000_000_000 }),
+      );
+
+    it('stores a 1,000-sample batch sent with spaces after separators, as Python writes it', async () => {
+      const name = uniqueMetricName();
+      const body = JSON.stringify({ metrics: largeBatch(name) })
+        .replaceAll(',', ', ')
+        .replaceAll('":', '": ');
+
+      const response = await postJson(api, '/api/v1/metrics/batch', body);
+
+      expect(response.status).toBe(201);
+      expect(response.body).toEqual({ ingested: 1000 });
+      expect((await store.samples(name)).map((s) => s.value).sort((a, b) => a - b)).toEqual(
+        Array.from({ length: 1000 }, (_, i) => i),
+      );
+    });
+
+    it.each([
+      {
+        case: 'a syntax error near the end',
+        damage: (body: string) => body.replace(/,"timestamp"(?=[^,]*$)/, ',,"timestamp"'),
+      },
+      {
+        case: 'a __proto__ key in the last sample',
+        damage: (body: string) => body.replace(/"labels":{(?=[^{]*$)/, '"labels":{"__proto__":{},'),
+      },
+    ])('refuses a 1,000-sample batch with $case with a 400, storing nothing', async ({ damage }) => {
+      const name = uniqueMetricName();
+      const body = damage(JSON.stringify({ metrics: largeBatch(name) }));
+
+      const response = await postJson(api, '/api/v1/metrics/batch', body);
+
+      expect(response.status).toBe(400);
+      expect(response.body).toMatchObject({ statusCode: 400, error: 'Bad Request', message: expect.any(String) });
+      expect(await store.samples(name)).toEqual([]);
+    });
+  });
 });

@@ -7,6 +7,7 @@ import { Logger } from 'nestjs-pino';
 import { ApiModule } from './api.module.js';
 import { refuseLargeAnonymousBodies } from './auth/anonymous-body-limit.js';
 import { withSecuritySchemes } from './auth/api-auth.decorator.js';
+import { registerJsonBody } from './http/json-body.js';
 import { documentOutageResponses } from './http/outage-responses.js';
 import { applyHttpSecurity } from './auth/http-security.js';
 import { registerProtobufBody } from './prometheus/protobuf-body.js';
@@ -25,6 +26,7 @@ export async function createApiApp(config: AppConfig, logs: LoggingOptions | fal
   app.enableShutdownHooks();
   await applyHttpSecurity(app, config);
   refuseLargeAnonymousBodies(app);
+  registerJsonBody(app, config.http.bodyLimitBytes);
   registerProtobufBody(app, config.http.bodyLimitBytes);
   app.useWebSocketAdapter(new RealtimeIoAdapter(app, config));
   const document = documentOutageResponses(
