@@ -32,6 +32,5 @@ EXPOSE 8000 8001
 # No HEALTHCHECK here: the API and the worker answer on different ports, so each compose service (or Kubernetes
 # probe) checks its own /health/live.
 # --max-old-space-size: as in `npm run start:api`; it also makes V8 collect before the heap is several times its
-# live size. --max-semi-space-size: a young generation large enough for the batches in flight (docs/performance.md,
-# Memory).
-CMD ["node", "--enable-source-maps", "--max-old-space-size=1024", "--max-semi-space-size=48", "dist/apps/api/apps/api/src/main.js"]
+# live size (docs/performance.md, Memory).
+CMD ["node", "--enable-source-maps", "--max-old-space-size=1024", "dist/apps/api/apps/api/src/main.js"]

@@ -65,7 +65,7 @@ export async function freePort(): Promise<number> {
   });
 }
 
-// Starts the built API on 127.0.0.1, with the heap flags of `npm run start:api`, and waits for its liveness probe.
+// Starts the built API on 127.0.0.1, with the heap flag of `npm run start:api`, and waits for its liveness probe.
 // BENCH_API_NODE_ARGS passes more flags to its node process, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to
 // profile the API under the benchmark's load.
 // checkout: the directory of another built checkout to run the API of (bench:query-ab); this one by default.
@@ -73,11 +73,7 @@ export function startApi(
   env: Record<string, string>,
   checkout = root,
 ): Promise<{ baseUrl: string; child: ChildProcess }> {
-  const nodeArgs = [
-    '--max-old-space-size=1024',
-    '--max-semi-space-size=48',
-    ...(process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean),
-  ];
+  const nodeArgs = ['--max-old-space-size=1024', ...(process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean)];
   return startBuilt('api', 'PORT', nodeArgs, env, checkout);
 }
 

@@ -11,8 +11,8 @@ if (spawnSync(node, ['dist/apps/cli/apps/cli/src/main.js', 'migrate'], { cwd: ro
   process.exit(1);
 }
 
-// The API's heap is sized as in `npm run start:api` (docs/performance.md, Memory).
-const flags = { api: ['--enable-source-maps', '--max-old-space-size=1024', '--max-semi-space-size=48'], worker: ['--enable-source-maps'] };
+// The API's heap is capped as in `npm run start:api` (docs/performance.md, Memory).
+const flags = { api: ['--enable-source-maps', '--max-old-space-size=1024'], worker: ['--enable-source-maps'] };
 const children = ['api', 'worker'].map((app) =>
   spawn(node, [...flags[app], `dist/apps/${app}/apps/${app}/src/main.js`], { cwd: root, stdio: 'inherit' }),
 );
