@@ -1,10 +1,11 @@
-import { Agent, request as httpRequest } from 'node:http';
+import { Agent } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { INSERT_NEW_SAMPLES_SQL, UPSERT_SAMPLES_SQL, sampleParameters } from '@rtpm/metrics';
 import { formatCpuSplit, resetPeakMemory, residentMemory, startCpuSplit, type CpuSplit } from './proc-stats.js';
+import { batchBodies, chunks, makeSamples, runConcurrently, sendBatches, type Sample } from './ingest-load.js';
 import { cleanup, envInt, freshDatabase, percentile, rate, seedApiKey, startApi } from './support.js';
 
 // npm run bench:ingest — loads the same samples four ways into the same tables of a fresh database and prints
@@ -22,57 +23,6 @@ const API_PROCESSES = envInt('BENCH_API_PROCESSES', 1);
 // Rounds of all four phases, one after the other: the ratio printed is the median of the rounds' ratios, since a
 // single phase's rate can move by 40% between runs minutes apart on a shared machine.
 const ROUNDS = envInt('BENCH_ROUNDS', 3);
-const STEP_MS = 10_000;
-
-interface Sample {
-  series: number;
-  timeMs: number;
-  value: number;
-}
-
-const REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1', 'ap-south-1'];
-const seriesName = (i: number) => `bench_metric_${i % 10}`;
-const seriesLabels = (i: number) => ({
-  host: `host-${i}`,
-  region: REGIONS[i % REGIONS.length],
-  service: `svc-${i % 25}`,
-});
-
-// Scrape-like order: every series at one timestamp, then the next timestamp; ending now, 10 s apart.
-function makeSamples(): Sample[] {
-  const points = Math.ceil(SAMPLES / SERIES);
-  const end = Math.floor(Date.now() / STEP_MS) * STEP_MS;
-  const samples: Sample[] = [];
-  for (let p = 0; p < points && samples.length < SAMPLES; p++) {
-    for (let s = 0; s < SERIES && samples.length < SAMPLES; s++) {
-      samples.push({
-        series: s,
-        timeMs: end - (points - p) * STEP_MS,
-        value: ((s * 7919 + p * 104729) % 100000) / 100,
-      });
-    }
-  }
-  return samples;
-}
-
-function chunks<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
-// `concurrency` workers take the jobs in order; run() is told which worker it runs on.
-async function runConcurrently<T>(
-  jobs: T[],
-  concurrency: number,
-  run: (job: T, worker: number) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const worker = async (_: unknown, index: number) => {
-    while (next < jobs.length) await run(jobs[next++], index);
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-}
 
 // Runs one load phase after a CHECKPOINT (so no phase pays for the previous one's dirty pages) and returns its
 // wall time in ms and where the CPU went.
@@ -91,24 +41,6 @@ async function phase(
 }
 
 const MB = 1024 * 1024;
-
-function post(agent: Agent, url: string, body: Buffer, apiKey: string): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const request = httpRequest(url, {
-      method: 'POST',
-      agent,
-      headers: { 'content-type': 'application/json', 'content-length': body.length, 'x-api-key': apiKey },
-    });
-    request.once('error', reject);
-    request.once('response', (response) => {
-      const parts: Buffer[] = [];
-      response.on('data', (part: Buffer) => parts.push(part));
-      response.once('end', () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(parts).toString() }));
-      response.once('error', reject);
-    });
-    request.end(body);
-  });
-}
 
 async function countSamples(db: pg.Pool): Promise<number> {
   const { rows } = await db.query<{ n: string }>('SELECT count(*) AS n FROM metric_samples');
@@ -129,7 +61,7 @@ async function main(): Promise<void> {
   const database = new URL(databaseUrl).pathname.slice(1);
   const db = new pg.Pool({ connectionString: databaseUrl, max: Math.max(CONCURRENCY, COPY_STREAMS) });
   try {
-    const samples = makeSamples();
+    const samples = makeSamples(SAMPLES, SERIES);
 
     // 1. Through the API. Bodies are serialised and encoded before the clock starts, and sent with node:http over
     // kept-alive connections, so that the client, which shares the machine, costs as little as it can; what it
@@ -142,19 +74,7 @@ async function main(): Promise<void> {
       ),
     );
     const apiPids = apis.map(({ child }) => child.pid!);
-    const bodies = chunks(samples, BATCH_SIZE).map((batch) =>
-      Buffer.from(
-        JSON.stringify({
-          metrics: batch.map((s) => ({
-            name: seriesName(s.series),
-            type: 'gauge',
-            value: s.value,
-            labels: seriesLabels(s.series),
-            timestamp: s.timeMs,
-          })),
-        }),
-      ),
-    );
+    const bodies = batchBodies(samples, BATCH_SIZE);
     const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
     const peakReset = apiPids.map(resetPeakMemory).every(Boolean);
     let rssPeakSampled = 0;
@@ -164,11 +84,13 @@ async function main(): Promise<void> {
     const httpPhase = async () => {
       await db.query('TRUNCATE metric_samples');
       const result = await phase(db, apiPids, database, () =>
-        runConcurrently(bodies, CONCURRENCY, async (body, worker) => {
-          const { baseUrl } = apis[worker % apis.length];
-          const { status, text } = await post(agent, `${baseUrl}/api/v1/metrics/batch`, body, apiKey);
-          if (status !== 201) throw new Error(`batch answered ${status}: ${text}`);
-        }),
+        sendBatches(
+          agent,
+          apis.map(({ baseUrl }) => baseUrl),
+          bodies,
+          CONCURRENCY,
+          apiKey,
+        ),
       );
       await expectCount(db, 'HTTP');
       return result;
