@@ -16,12 +16,17 @@ const BATCH_PREFIX_TOKENS = ['{', '"metrics"', ':', '['].map((token) => Buffer.f
 const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;
 const CLOSE_BRACKET = 0x5d;
-const PARSE_OPTIONS = { protoAction: 'error', constructorAction: 'error' } as const;
 
 export function registerJsonBody(app: NestFastifyApplication, bodyLimit: number): void {
-  const parseWhole = app.getHttpAdapter().getInstance().getDefaultJsonParser('error', 'error');
+  const fastify = app.getHttpAdapter().getInstance();
+  // Fastify's own poisoning settings (both 'error' unless configured), for the whole body and for the pieces alike.
+  const protoAction = fastify.initialConfig.onProtoPoisoning ?? 'error';
+  const constructorAction = fastify.initialConfig.onConstructorPoisoning ?? 'error';
+  const parseWhole = fastify.getDefaultJsonParser(protoAction, constructorAction);
+  const pieceOptions = { protoAction, constructorAction };
+  const parsePiece = (text: string): unknown => secureJson.parse(text, undefined, pieceOptions);
   app.useBodyParser<RawServerDefault>('application/json', { bodyLimit }, (request, body, done) => {
-    const batch = parseBatchInPieces(body, (text) => secureJson.parse(text, undefined, PARSE_OPTIONS));
+    const batch = parseBatchInPieces(body, parsePiece);
     if (batch) done(null, batch);
     else parseWhole(request, body.toString(), done);
   });
