@@ -2,9 +2,8 @@ import { existsSync } from 'node:fs';
 import { Agent } from 'node:http';
 import { resolve } from 'node:path';
 import pg from 'pg';
-import { batchBodies, makeSamples, sendBatches } from './ingest-load.js';
-import { startCpuSplit } from './proc-stats.js';
-import { cleanup, envInt, freshDatabase, onCleanup, percentile, seedApiKey, startApi } from './support.js';
+import { batchBodies, makeSamples, phase, sendBatches } from './ingest-load.js';
+import { cleanup, envInt, freshDatabase, median, onCleanup, seedApiKey, startApi } from './support.js';
 
 // BENCH_AB_OTHER=<checkout> npm run bench:ingest-ab — bench:ingest's HTTP load sent to two builds in turn: the API of
 // another built checkout (A, e.g. a worktree of the commit before a change) and this one's (B), on one database.
@@ -47,29 +46,23 @@ async function main(): Promise<void> {
     const order = round % 2 === 0 ? [0, 1] : [1, 0];
     for (const build of order) {
       await db.query('TRUNCATE metric_samples');
-      await db.query('CHECKPOINT');
       const { child, baseUrl } = apis[build];
-      const stop = startCpuSplit([child.pid!], database);
-      await sendBatches(agent, [baseUrl], bodies, CONCURRENCY, apiKey);
-      const cpu = stop();
-      const phase = { rate: SAMPLES / cpu.wallSeconds, apiMicros: (cpu.apiSeconds * 1e6) / SAMPLES };
-      if (round > 0) phases[build].push(phase);
+      const { ms, cpu } = await phase(db, [child.pid!], database, () =>
+        sendBatches(agent, [baseUrl], bodies, CONCURRENCY, apiKey),
+      );
+      const measured = { rate: SAMPLES / (ms / 1000), apiMicros: (cpu.apiSeconds * 1e6) / SAMPLES };
+      if (round > 0) phases[build].push(measured);
       console.log(
         `round ${round + 1}${round === 0 ? ' (warm-up)' : ''} ${'AB'[build]}: ` +
-          `${Math.round(phase.rate).toLocaleString('en-US')} samples/s, API ${phase.apiMicros.toFixed(2)} µs/sample`,
+          `${Math.round(measured.rate).toLocaleString('en-US')} samples/s, API ${measured.apiMicros.toFixed(2)} µs/sample`,
       );
     }
   }
 
-  const median = (values: number[]) =>
-    percentile(
-      [...values].sort((a, b) => a - b),
-      0.5,
-    );
   const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
   const [a, b] = phases.map((runs) => ({
-    rate: median(runs.map((phase) => phase.rate)),
-    apiMicros: mean(runs.map((phase) => phase.apiMicros)),
+    rate: median(runs.map((run) => run.rate)),
+    apiMicros: mean(runs.map((run) => run.apiMicros)),
   }));
   const change = (before: number, after: number) =>
     `${after >= before ? '+' : ''}${((after / before - 1) * 100).toFixed(1)}%`;

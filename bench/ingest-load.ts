@@ -1,4 +1,6 @@
 import { Agent, request as httpRequest } from 'node:http';
+import type pg from 'pg';
+import { startCpuSplit, type CpuSplit } from './proc-stats.js';
 
 // The ingest benchmarks' load: scrape-like samples over a fixed set of series, the JSON batch bodies the API is sent,
 // and the client that sends them (node:http over kept-alive connections, bodies encoded before the clock starts).
@@ -102,4 +104,20 @@ export async function sendBatches(
     const { status, text } = await post(agent, `${baseUrl}/api/v1/metrics/batch`, body, apiKey);
     if (status !== 201) throw new Error(`batch answered ${status}: ${text}`);
   });
+}
+
+// Runs one load phase after a CHECKPOINT (so no phase pays for the previous one's dirty pages) and returns its
+// wall time in ms and where the CPU went.
+export async function phase(
+  db: pg.Pool,
+  apiPids: readonly number[],
+  database: string,
+  fn: () => Promise<void>,
+): Promise<{ ms: number; cpu: CpuSplit }> {
+  await db.query('CHECKPOINT');
+  const stop = startCpuSplit(apiPids, database);
+  const start = process.hrtime.bigint();
+  await fn();
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  return { ms, cpu: stop() };
 }

@@ -4,9 +4,9 @@ import { Readable } from 'node:stream';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { INSERT_NEW_SAMPLES_SQL, UPSERT_SAMPLES_SQL, sampleParameters } from '@rtpm/metrics';
-import { formatCpuSplit, resetPeakMemory, residentMemory, startCpuSplit, type CpuSplit } from './proc-stats.js';
-import { batchBodies, chunks, makeSamples, runConcurrently, sendBatches, type Sample } from './ingest-load.js';
-import { cleanup, envInt, freshDatabase, percentile, rate, seedApiKey, startApi } from './support.js';
+import { formatCpuSplit, resetPeakMemory, residentMemory, type CpuSplit } from './proc-stats.js';
+import { batchBodies, chunks, makeSamples, phase, runConcurrently, sendBatches, type Sample } from './ingest-load.js';
+import { cleanup, envInt, freshDatabase, median, rate, seedApiKey, startApi } from './support.js';
 
 // npm run bench:ingest — loads the same samples four ways into the same tables of a fresh database and prints
 // the rates, where the CPU went and the API's peak memory: through the API (POST /api/v1/metrics/batch, the product
@@ -23,22 +23,6 @@ const API_PROCESSES = envInt('BENCH_API_PROCESSES', 1);
 // Rounds of all four phases, one after the other: the ratio printed is the median of the rounds' ratios, since a
 // single phase's rate can move by 40% between runs minutes apart on a shared machine.
 const ROUNDS = envInt('BENCH_ROUNDS', 3);
-
-// Runs one load phase after a CHECKPOINT (so no phase pays for the previous one's dirty pages) and returns its
-// wall time in ms and where the CPU went.
-async function phase(
-  db: pg.Pool,
-  apiPids: readonly number[],
-  database: string,
-  fn: () => Promise<void>,
-): Promise<{ ms: number; cpu: CpuSplit }> {
-  await db.query('CHECKPOINT');
-  const stop = startCpuSplit(apiPids, database);
-  const start = process.hrtime.bigint();
-  await fn();
-  const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  return { ms, cpu: stop() };
-}
 
 const MB = 1024 * 1024;
 
@@ -180,11 +164,6 @@ async function main(): Promise<void> {
     agent.destroy();
     clearInterval(rssTimer);
     const memoryPeak = Math.max(...apiPids.map((pid) => residentMemory(pid)?.peak ?? 0));
-    const median = (values: number[]) =>
-      percentile(
-        [...values].sort((a, b) => a - b),
-        0.5,
-      );
     console.log('');
     console.log(
       `HTTP / fastest raw path, median of ${ROUNDS} round(s): ${percent(median(ratios.fastest))} ` +
