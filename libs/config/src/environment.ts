@@ -81,10 +81,10 @@ export class Environment {
   AUTH_ANONYMOUS_READ = 'false';
 
   @IntRange(1, 100_000)
-  BATCH_INSERT_SIZE = 1000;
+  BATCH_INSERT_SIZE = 10_000;
 
   @IntRange(1, 64)
-  INGEST_WRITE_CONCURRENCY = 4;
+  INGEST_WRITE_CONCURRENCY = 2;
 
   @IntRange(1, 100_000)
   MAX_BATCH_SIZE = 10_000;
