@@ -4,15 +4,16 @@ import { Readable } from 'node:stream';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { INSERT_NEW_SAMPLES_SQL, UPSERT_SAMPLES_SQL, sampleParameters } from '@rtpm/metrics';
+import { binaryCopyRows } from './copy-binary.js';
 import { formatCpuSplit, resetPeakMemory, residentMemory, type CpuSplit } from './proc-stats.js';
 import { batchBodies, chunks, makeSamples, phase, runConcurrently, sendBatches, type Sample } from './ingest-load.js';
 import { cleanup, envInt, freshDatabase, median, rate, seedApiKey, startApi } from './support.js';
 
-// npm run bench:ingest — loads the same samples four ways into the same tables of a fresh database and prints
+// npm run bench:ingest — loads the same samples five ways into the same tables of a fresh database and prints
 // the rates, where the CPU went and the API's peak memory: through the API (POST /api/v1/metrics/batch, the product
-// path), with COPY (usually the fastest raw path), and with the API's own two statements issued directly (the
-// plain INSERT ... unnest it tries first, and the upsert it falls back to for re-sent samples), BENCH_ROUNDS times
-// each, interleaved.
+// path), with COPY in text and in binary (bulk loads; binary is usually the fastest raw path), and with the API's
+// two statements issued directly with the clients' batches (the plain INSERT ... unnest it tries first, and the
+// upsert it falls back to for re-sent samples), BENCH_ROUNDS times each, interleaved.
 const SAMPLES = envInt('BENCH_SAMPLES', 1_000_000);
 const SERIES = envInt('BENCH_SERIES', 2_000);
 const BATCH_SIZE = envInt('BENCH_BATCH_SIZE', 1_000);
@@ -86,33 +87,47 @@ async function main(): Promise<void> {
     const idByHost = new Map(rows.map((row) => [row.labels.host, Number(row.id)]));
     const seriesId = (s: Sample) => idByHost.get(`host-${s.series}`)!;
 
-    // 2. COPY, the fastest raw path.
+    // 2. COPY of every sample in one statement per stream, in text and in binary.
     const copyParts = chunks(samples, Math.ceil(samples.length / COPY_STREAMS)).map((part) =>
       chunks(part, 10_000).map((rowsChunk) =>
         rowsChunk.map((s) => `${seriesId(s)}\t${new Date(s.timeMs).toISOString()}\t${s.value}\n`).join(''),
       ),
     );
-    const copyPhase = async () => {
+    // The same rows in COPY's binary format, which spares PostgreSQL the parsing of text (timestamps above all).
+    const binaryCopyParts = chunks(samples, Math.ceil(samples.length / COPY_STREAMS)).map((part) =>
+      chunks(part, 10_000).map((rowsChunk, i, all) =>
+        binaryCopyRows(
+          rowsChunk.map((s) => ({ seriesId: seriesId(s), timeMs: s.timeMs, value: s.value })),
+          { header: i === 0, trailer: i === all.length - 1 },
+        ),
+      ),
+    );
+    const copyPhase = async (format: 'text' | 'binary') => {
       await db.query('TRUNCATE metric_samples');
       const result = await phase(db, apiPids, database, () =>
-        runConcurrently(copyParts, COPY_STREAMS, async (part) => {
-          const client = await db.connect();
-          try {
-            await pipeline(
-              Readable.from(part),
-              client.query(copyFrom('COPY metric_samples (series_id, time, value) FROM STDIN')),
-            );
-          } finally {
-            client.release();
-          }
-        }),
+        runConcurrently<(string | Buffer)[]>(
+          format === 'text' ? copyParts : binaryCopyParts,
+          COPY_STREAMS,
+          async (part) => {
+            const client = await db.connect();
+            try {
+              await pipeline(
+                Readable.from(part),
+                client.query(copyFrom(`COPY metric_samples (series_id, time, value) FROM STDIN (FORMAT ${format})`)),
+              );
+            } finally {
+              client.release();
+            }
+          },
+        ),
       );
-      await expectCount(db, 'COPY');
+      await expectCount(db, `COPY ${format}`);
       return result;
     };
 
-    // 3 and 4. The API's two statements, issued directly with the same batches and concurrency: the plain INSERT it
-    // tries first, and the upsert it falls back to when a (series, time) already exists.
+    // 3 and 4. The API's two statements, issued directly with the clients' batches and concurrency (the API merges
+    // batches that queue up into larger statements): the plain INSERT it tries first, and the upsert it falls back
+    // to when a (series, time) already exists.
     const insertBatches = chunks(samples, BATCH_SIZE).map((batch) => {
       const sorted = [...batch].sort((a, b) => seriesId(a) - seriesId(b) || a.timeMs - b.timeMs);
       return sampleParameters({
@@ -136,27 +151,31 @@ async function main(): Promise<void> {
       `${label.padEnd(34)} ${(ms / 1000).toFixed(2).padStart(7)} s  ${rate(SAMPLES, ms).padStart(18)}\n` +
       `${''.padEnd(36)}CPU: ${formatCpuSplit(cpu, SAMPLES)}`;
     const percent = (share: number) => `${(share * 100).toFixed(1)}%`;
-    const ratios: Record<'fastest' | 'copy' | 'insert' | 'upsert', number[]> = {
+    const ratios: Record<'fastest' | 'copy' | 'binaryCopy' | 'insert' | 'upsert', number[]> = {
       fastest: [],
       copy: [],
+      binaryCopy: [],
       insert: [],
       upsert: [],
     };
     for (let round = 0; round < ROUNDS; round++) {
       const http = round === 0 ? firstHttp : await httpPhase();
-      const copy = await copyPhase();
+      const copy = await copyPhase('text');
+      const binaryCopy = await copyPhase('binary');
       const insert = await rawStatement(INSERT_NEW_SAMPLES_SQL);
       const upsert = await rawStatement(UPSERT_SAMPLES_SQL);
-      const fastest = [copy, insert, upsert].reduce((a, b) => (b.ms < a.ms ? b : a));
+      const fastest = [copy, binaryCopy, insert, upsert].reduce((a, b) => (b.ms < a.ms ? b : a));
       const share = (raw: { ms: number }) => raw.ms / http.ms;
       ratios.fastest.push(share(fastest));
       ratios.copy.push(share(copy));
+      ratios.binaryCopy.push(share(binaryCopy));
       ratios.insert.push(share(insert));
       ratios.upsert.push(share(upsert));
       console.log('');
       console.log(`round ${round + 1} of ${ROUNDS}`);
       console.log(line('HTTP  POST /api/v1/metrics/batch', http));
-      console.log(line('COPY  (raw SQL, fastest path)', copy));
+      console.log(line('COPY  (raw SQL, text)', copy));
+      console.log(line('COPY  (raw SQL, binary)', binaryCopy));
       console.log(line('INSERT unnest (raw)', insert));
       console.log(line('INSERT unnest ON CONFLICT (raw)', upsert));
       console.log(`HTTP / fastest raw path: ${percent(share(fastest))}`);
@@ -170,7 +189,8 @@ async function main(): Promise<void> {
         `(rounds: ${ratios.fastest.map(percent).join(', ')})`,
     );
     console.log(
-      `medians: HTTP / COPY: ${percent(median(ratios.copy))}; HTTP / raw INSERT: ${percent(median(ratios.insert))}; ` +
+      `medians: HTTP / COPY: ${percent(median(ratios.copy))}; ` +
+        `HTTP / binary COPY: ${percent(median(ratios.binaryCopy))}; HTTP / raw INSERT: ${percent(median(ratios.insert))}; ` +
         `HTTP / raw upsert: ${percent(median(ratios.upsert))}`,
     );
     console.log(
