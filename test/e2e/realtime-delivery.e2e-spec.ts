@@ -182,6 +182,23 @@ describe(`${RealtimeHub.name} (two replicas)`, () => {
     expect(client.socket.connected).toBe(true);
   });
 
+  it('answers a Socket.IO client that passes an acknowledgement through it, and emits no event then', async () => {
+    const client = await sio(b);
+    const name = uniqueMetricName('rt_io_ack');
+    const subscription = { subscription: 'metrics', metric_names: [name] };
+
+    const subscribed: unknown = await client.socket.timeout(5_000).emitWithAck('subscribe', subscription);
+    const refused: unknown = await client.socket.timeout(5_000).emitWithAck('subscribe', { subscription: 'all' });
+    await ingest(a, [{ name, type: 'gauge', value: 9 }]);
+    await client.next('metric_update', () => client.metricsNamed(name).length === 1);
+    const unsubscribed: unknown = await client.socket.timeout(5_000).emitWithAck('unsubscribe', subscription);
+
+    expect(subscribed).toEqual({ event: 'subscribed', data: subscription });
+    expect(refused).toMatchObject({ event: 'error', data: { message: expect.stringMatching(/data\.subscription/) } });
+    expect(unsubscribed).toEqual({ event: 'unsubscribed', data: subscription });
+    expect(client.messages.map((message) => message.type)).toEqual(['metric_update']);
+  });
+
   it('serves Socket.IO clients on HTTP long-polling too', async () => {
     const client = await sio(b, ['polling']);
     const name = uniqueMetricName('rt_polling');

@@ -1,5 +1,6 @@
 import { Inject, Logger } from '@nestjs/common';
 import {
+  Ack,
   ConnectedSocket,
   MessageBody,
   type OnGatewayConnection,
@@ -19,11 +20,14 @@ import {
 import type { Server, Socket } from 'socket.io';
 
 type WsResponse = { event: 'subscribed' | 'unsubscribed' | 'error'; data: unknown };
+type Acknowledge = (response: WsResponse) => void;
 
 const CLIENT_EVENTS: unknown[] = ['subscribe', 'unsubscribe'];
 
 // Socket.IO on the default path and namespace. Clients emit `subscribe` / `unsubscribe` with the same data
-// object as the plain WebSocket, and receive `metric_update` and `alert` from the hub through rooms.
+// object as the plain WebSocket, and receive `metric_update` and `alert` from the hub through rooms. The answer
+// (`subscribed`, `unsubscribed` or `error`) comes as an event, or, when the client passes an acknowledgement
+// callback (`socket.emitWithAck`), as that callback's argument `{event, data}` instead.
 @WebSocketGateway()
 export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
   private readonly logger = new Logger(RealtimeGateway.name);
@@ -65,13 +69,21 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   }
 
   @SubscribeMessage('subscribe')
-  subscribe(@ConnectedSocket() socket: Socket, @MessageBody() data: unknown): Promise<WsResponse> {
-    return this.handle('subscribe', socket, data);
+  subscribe(
+    @ConnectedSocket() socket: Socket,
+    @MessageBody() data: unknown,
+    @Ack() ack: Acknowledge | undefined,
+  ): Promise<WsResponse | undefined> {
+    return answer(this.handle('subscribe', socket, data), ack);
   }
 
   @SubscribeMessage('unsubscribe')
-  unsubscribe(@ConnectedSocket() socket: Socket, @MessageBody() data: unknown): Promise<WsResponse> {
-    return this.handle('unsubscribe', socket, data);
+  unsubscribe(
+    @ConnectedSocket() socket: Socket,
+    @MessageBody() data: unknown,
+    @Ack() ack: Acknowledge | undefined,
+  ): Promise<WsResponse | undefined> {
+    return answer(this.handle('unsubscribe', socket, data), ack);
   }
 
   // Confirmed once the change is in effect on every replica: updates committed after `subscribed` arrive.
@@ -94,6 +106,15 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     socket.conn.once('close', () => this.hub.close(socket.id));
     return undefined;
   }
+}
+
+// The response goes to the client's acknowledgement callback when it passed one (Nest then emits nothing), and is
+// emitted as an event otherwise.
+async function answer(pending: Promise<WsResponse>, ack: Acknowledge | undefined): Promise<WsResponse | undefined> {
+  const response = await pending;
+  if (typeof ack !== 'function') return response;
+  ack(response);
+  return undefined;
 }
 
 function socketConnection(socket: Socket): RealtimeConnection {
