@@ -34,7 +34,7 @@ describe(AppConfig.name, () => {
       rateLimitPerMinute: 1000,
       ingest: {
         batchInsertSize: 10_000,
-        writeConcurrency: 2,
+        writeConcurrency: 1,
         maxBatchSize: 10_000,
         maxLabelsPerSample: 30,
         maxLabelValueLength: 2048,

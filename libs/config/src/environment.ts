@@ -84,7 +84,7 @@ export class Environment {
   BATCH_INSERT_SIZE = 10_000;
 
   @IntRange(1, 64)
-  INGEST_WRITE_CONCURRENCY = 2;
+  INGEST_WRITE_CONCURRENCY = 1;
 
   @IntRange(1, 100_000)
   MAX_BATCH_SIZE = 10_000;
