@@ -164,6 +164,26 @@ describe(seriesKey.name, () => {
   ] as const)('differs between $a and $b', ({ a, b }) => {
     expect(seriesKey(a[0], a[1])).not.toBe(seriesKey(b[0], b[1]));
   });
+
+  it('builds each key from its own labels only, whatever the keys built before had', () => {
+    const sequence: [string, Labels][] = [
+      ['cpu', { host: 'a', region: 'eu', zone: 'z1' }],
+      ['cpu', { host: 'a' }],
+      ['cpu', {}],
+      ['cpu', { zone: 'z1', host: 'a' }],
+      ['mem', { b: '2', a: '1', c: '3', d: '4' }],
+      ['cpu', { host: 'a' }],
+    ];
+
+    expect(sequence.map(([name, labels]) => seriesKey(name, labels))).toEqual([
+      'cpu\0host\0a\0region\0eu\0zone\0z1',
+      'cpu\0host\0a',
+      'cpu',
+      'cpu\0host\0a\0zone\0z1',
+      'mem\0a\x001\0b\x002\0c\x003\0d\x004',
+      'cpu\0host\0a',
+    ]);
+  });
 });
 
 describe(canonicalLabels.name, () => {
