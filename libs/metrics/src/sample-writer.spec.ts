@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { SampleColumns } from './sample.repository.js';
 import { mergeLastWriteWins } from './sample-writer.js';
 
 // Rows are [seriesId, timeMs, value]; parts are the column sets of requests in arrival order.
@@ -8,8 +9,8 @@ const part = (...rows: Row[]) => ({
   timesMs: rows.map((r) => r[1]),
   values: rows.map((r) => r[2]),
 });
-const rowsOf = (columns: ReturnType<typeof part>): Row[] =>
-  columns.seriesIds.map((id, i) => [id, columns.timesMs[i], columns.values[i]]);
+const rowsOf = (columns: SampleColumns): Row[] =>
+  Array.from(columns.seriesIds, (id, i) => [id, columns.timesMs[i], columns.values[i]]);
 
 describe(mergeLastWriteWins.name, () => {
   it.each([

@@ -4,9 +4,9 @@ import { float8Array, int8Array, timestamptzArray } from './core/pg-binary-array
 
 // Column arrays of samples, ready for one unnest() insert.
 export interface SampleColumns {
-  seriesIds: number[];
-  timesMs: number[];
-  values: number[];
+  seriesIds: ArrayLike<number>;
+  timesMs: ArrayLike<number>;
+  values: ArrayLike<number>;
 }
 
 // $1 series ids, $2 times, $3 values: binary arrays (core/pg-binary-arrays.ts), so PostgreSQL parses no text.
