@@ -21,7 +21,7 @@ const CONCURRENCY = envInt('BENCH_CONCURRENCY', 8);
 const COPY_STREAMS = envInt('BENCH_COPY_STREAMS', 1);
 // API processes sharing the load, as replicas behind a load balancer: each client connection stays with one.
 const API_PROCESSES = envInt('BENCH_API_PROCESSES', 1);
-// Rounds of all four phases, one after the other: the ratio printed is the median of the rounds' ratios, since a
+// Rounds of all five phases, one after the other: the ratio printed is the median of the rounds' ratios, since a
 // single phase's rate can move by 40% between runs minutes apart on a shared machine.
 const ROUNDS = envInt('BENCH_ROUNDS', 3);
 
@@ -87,18 +87,23 @@ async function main(): Promise<void> {
     const idByHost = new Map(rows.map((row) => [row.labels.host, Number(row.id)]));
     const seriesId = (s: Sample) => idByHost.get(`host-${s.series}`)!;
 
-    // 2. COPY of every sample in one statement per stream, in text and in binary.
-    const copyParts = chunks(samples, Math.ceil(samples.length / COPY_STREAMS)).map((part) =>
-      chunks(part, 10_000).map((rowsChunk) =>
+    // 2. COPY of every sample in one statement per stream, in text and in binary (which spares PostgreSQL the
+    // parsing of text, timestamps above all); each stream is sent in chunks of 10,000 rows.
+    const streamChunks = chunks(samples, Math.ceil(samples.length / COPY_STREAMS)).map((part) => chunks(part, 10_000));
+    const copyParts = streamChunks.map((part) =>
+      part.map((rowsChunk) =>
         rowsChunk.map((s) => `${seriesId(s)}\t${new Date(s.timeMs).toISOString()}\t${s.value}\n`).join(''),
       ),
     );
-    // The same rows in COPY's binary format, which spares PostgreSQL the parsing of text (timestamps above all).
-    const binaryCopyParts = chunks(samples, Math.ceil(samples.length / COPY_STREAMS)).map((part) =>
-      chunks(part, 10_000).map((rowsChunk, i, all) =>
+    const binaryCopyParts = streamChunks.map((part) =>
+      part.map((rowsChunk, i) =>
         binaryCopyRows(
-          rowsChunk.map((s) => ({ seriesId: seriesId(s), timeMs: s.timeMs, value: s.value })),
-          { header: i === 0, trailer: i === all.length - 1 },
+          {
+            seriesIds: rowsChunk.map(seriesId),
+            timesMs: rowsChunk.map((s) => s.timeMs),
+            values: rowsChunk.map((s) => s.value),
+          },
+          { header: i === 0, trailer: i === part.length - 1 },
         ),
       ),
     );
