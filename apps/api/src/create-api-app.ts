@@ -8,6 +8,7 @@ import { ApiModule } from './api.module.js';
 import { refuseLargeAnonymousBodies } from './auth/anonymous-body-limit.js';
 import { withSecuritySchemes } from './auth/api-auth.decorator.js';
 import { registerJsonBody } from './http/json-body.js';
+import { readBatchBody } from './metrics/batch-scanner.js';
 import { documentOutageResponses } from './http/outage-responses.js';
 import { applyHttpSecurity } from './auth/http-security.js';
 import { registerProtobufBody } from './prometheus/protobuf-body.js';
@@ -26,7 +27,8 @@ export async function createApiApp(config: AppConfig, logs: LoggingOptions | fal
   app.enableShutdownHooks();
   await applyHttpSecurity(app, config);
   refuseLargeAnonymousBodies(app);
-  registerJsonBody(app, config.http.bodyLimitBytes);
+  // The ingest batch route reads its bodies with the batch scanner when it can (metrics/batch-scanner.ts).
+  registerJsonBody(app, config.http.bodyLimitBytes, { '/api/v1/metrics/batch': readBatchBody });
   registerProtobufBody(app, config.http.bodyLimitBytes);
   app.useWebSocketAdapter(new RealtimeIoAdapter(app, config));
   const document = documentOutageResponses(

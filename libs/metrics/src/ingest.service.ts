@@ -55,7 +55,7 @@ export class IngestService {
     const missing = new Map<string, { definition: SeriesDefinition; indexes: number[] }>();
     for (let i = 0; i < samples.length; i++) {
       const sample = samples[i];
-      const key = seriesKey(sample.name, sample.labels);
+      const key = sample.seriesKey ?? seriesKey(sample.name, sample.labels);
       const cached = this.cache.get(key);
       if (cached && !metadataChanged(cached, sample)) {
         ids[i] = cached.id;

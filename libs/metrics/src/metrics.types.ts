@@ -12,6 +12,8 @@ export interface SampleInput {
   timeMs: number;
   helpText?: string;
   unit?: string;
+  // seriesKey(name, labels), when whoever built the sample already has it.
+  seriesKey?: string;
 }
 
 export interface LatestSample {

@@ -18,7 +18,16 @@ const CLOSE_BRACE = 0x7d;
 const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
 
-export function registerJsonBody(app: NestFastifyApplication, bodyLimit: number): void {
+// A route's own reader of its JSON bodies: the value its handler gets, or undefined to leave the body to the usual
+// parse. `parse` is that parse, for a reader's value to fall back on; the reader must accept only bodies it cannot
+// fail on.
+export type JsonBodyReader = (body: Buffer, parse: () => unknown) => unknown;
+
+export function registerJsonBody(
+  app: NestFastifyApplication,
+  bodyLimit: number,
+  readers: Record<string, JsonBodyReader> = {},
+): void {
   const fastify = app.getHttpAdapter().getInstance();
   // Fastify's own poisoning settings (both 'error' unless configured), for the whole body and for the pieces alike.
   const protoAction = fastify.initialConfig.onProtoPoisoning ?? 'error';
@@ -26,7 +35,11 @@ export function registerJsonBody(app: NestFastifyApplication, bodyLimit: number)
   const parseWhole = fastify.getDefaultJsonParser(protoAction, constructorAction);
   const pieceOptions = { protoAction, constructorAction };
   const parsePiece = (text: string): unknown => secureJson.parse(text, undefined, pieceOptions);
+  const parseBody = (body: Buffer): unknown =>
+    parseBatchInPieces(body, parsePiece) ?? secureJson.parse(body.toString(), undefined, pieceOptions);
   app.useBodyParser<RawServerDefault>('application/json', { bodyLimit }, (request, body, done) => {
+    const value = readers[request.routeOptions.url ?? '']?.(body, () => parseBody(body));
+    if (value !== undefined) return done(null, value);
     const batch = parseBatchInPieces(body, parsePiece);
     if (batch) done(null, batch);
     else parseWhole(request, body.toString(), done);

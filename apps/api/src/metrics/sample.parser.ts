@@ -10,7 +10,9 @@ import {
 import { validateSync } from 'class-validator';
 import { badRequest, fieldProblem } from '../http/bad-request.js';
 import { IngestSampleDto } from './dto/ingest-sample.dto.js';
+import { ScannedBatch } from './batch-scanner.js';
 import { acceptValidSample } from './sample-fast-path.js';
+import { ScannedBatchReader } from './scanned-batch.reader.js';
 
 // Turns request bodies into validated samples. Every problem of every item is collected, so that one 400 names
 // them all; nothing is returned (and so nothing stored) unless the whole body is valid. Valid items take the
@@ -19,10 +21,12 @@ import { acceptValidSample } from './sample-fast-path.js';
 export class SampleParser {
   private readonly limits: IngestLimits;
   private readonly maxBatchSize: number;
+  private readonly scanned: ScannedBatchReader;
 
   constructor(config: AppConfig) {
     this.limits = config.ingest;
     this.maxBatchSize = config.ingest.maxBatchSize;
+    this.scanned = new ScannedBatchReader(config.ingest);
   }
 
   parseOne(body: unknown, receivedAtMs: number): SampleInput {
@@ -32,6 +36,12 @@ export class SampleParser {
   }
 
   parseBatch(body: unknown, receivedAtMs: number): SampleInput[] {
+    if (body instanceof ScannedBatch) {
+      const { items } = body;
+      const samples = items.count <= this.maxBatchSize ? this.scanned.read(items, receivedAtMs) : undefined;
+      if (samples) return samples;
+      body = body.parse();
+    }
     const items = isRecord(body) ? body.metrics : undefined;
     if (!Array.isArray(items)) {
       throw badRequest('The body must be {"metrics": [...]}.', [{ field: 'metrics', message: 'must be an array' }]);
