@@ -145,6 +145,37 @@ describe('auth: throttling shared by replicas', () => {
     expect(last!.headers.get('ratelimit-remaining')).toBe('0');
   });
 
+  it('counts reads, which run while Redis counts them, the same way: headers on each answer, then 429', async () => {
+    const headers = { 'x-api-key': await a.apiKey('reader') };
+    const answers: Array<[number, string | null]> = [];
+    for (const api of [a, b, a, b, a, b]) {
+      const res = await fetch(`${api.baseUrl}/api/v1/metrics`, { headers });
+      answers.push([res.status, res.headers.get('ratelimit-remaining')]);
+      expect(res.headers.get('ratelimit-limit')).toBe('4');
+      if (res.status === 429) expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+    }
+    expect(answers).toEqual([
+      [200, '3'],
+      [200, '2'],
+      [200, '1'],
+      [200, '0'],
+      [429, '0'],
+      [429, '0'],
+    ]);
+  });
+
+  it('answers a read over the budget 429 even when the read itself fails, and a failed read within it with headers', async () => {
+    const headers = { 'x-api-key': await a.apiKey('reader'), 'content-type': 'application/json' };
+    const badQuery = () => fetch(`${a.baseUrl}/api/v1/metrics/query`, { method: 'POST', headers, body: '{}' });
+    const first = await badQuery();
+    expect(first.status).toBe(400);
+    expect(first.headers.get('ratelimit-remaining')).toBe('3');
+    for (let i = 0; i < 3; i++) expect((await badQuery()).status).toBe(400);
+    const over = await badQuery();
+    expect(over.status).toBe(429);
+    expect(((await over.json()) as { message: string }).message).toBe('rate limit exceeded, retry later');
+  });
+
   it('locks a username out after LOGIN_MAX_ATTEMPTS failures, even with the right password', async () => {
     const username = `victim-${randomUUID().slice(0, 8)}`;
     await a.app.get(AuthService).createUser(username, 'the-right-password', 'reader');
