@@ -51,18 +51,31 @@ const POWERS_OF_TEN = Array.from({ length: 23 }, (_, k) => 10 ** k);
 // The items of one body, in columns: offsets are into the body, a token's end is exclusive.
 export class ScannedItems {
   count = 0;
-  itemStart = new Uint32Array(256);
-  itemEnd = new Uint32Array(256);
-  valueStart = new Uint32Array(256);
-  valueEnd = new Uint32Array(256);
-  values = new Float64Array(256);
-  timeToken = new Uint8Array(256);
-  timeStart = new Uint32Array(256);
-  timeEnd = new Uint32Array(256);
-  times = new Float64Array(256); // a number token's value
-  hashes = new Float64Array(256); // the skeleton's, < 2^53
+  itemStart: Uint32Array;
+  itemEnd: Uint32Array;
+  valueStart: Uint32Array;
+  valueEnd: Uint32Array;
+  values: Float64Array;
+  timeToken: Uint8Array;
+  timeStart: Uint32Array;
+  timeEnd: Uint32Array;
+  times: Float64Array; // a number token's value
+  hashes: Float64Array; // the skeleton's, < 2^53
 
-  constructor(readonly body: Buffer) {}
+  // Sized for items of about 100 bytes (agents' samples take 100-200): a body of shorter ones grows the columns.
+  constructor(readonly body: Buffer) {
+    const capacity = Math.max(64, Math.ceil(body.length / 100));
+    this.itemStart = new Uint32Array(capacity);
+    this.itemEnd = new Uint32Array(capacity);
+    this.valueStart = new Uint32Array(capacity);
+    this.valueEnd = new Uint32Array(capacity);
+    this.values = new Float64Array(capacity);
+    this.timeToken = new Uint8Array(capacity);
+    this.timeStart = new Uint32Array(capacity);
+    this.timeEnd = new Uint32Array(capacity);
+    this.times = new Float64Array(capacity);
+    this.hashes = new Float64Array(capacity);
+  }
 
   // The bytes of item i but its value and timestamp tokens, compared with those of a skeleton seen before.
   sameSkeleton(i: number, skeleton: Uint8Array): boolean {
@@ -215,7 +228,7 @@ function scanLabels(body: Buffer, at: number): number {
   if (body[at] === Byte.CloseBrace) return at + 1;
   for (;;) {
     const keyEnd = plainString(body, at);
-    if (keyEnd < 0 || REFUSED_LABELS.some((key) => sameBytes(body, at + 1, keyEnd - 1, key))) return -1;
+    if (keyEnd < 0 || isRefusedLabel(body, at + 1, keyEnd - 1)) return -1;
     at = skipSpace(body, keyEnd);
     if (body[at] !== Byte.Colon) return -1;
     at = plainString(body, skipSpace(body, at + 1));
@@ -297,6 +310,11 @@ function skeletonHash(body: Buffer, spans: Uint32Array): number {
 function fieldAt(body: Buffer, start: number, end: number): number {
   for (let f = 0; f < FIELDS.length; f++) if (sameBytes(body, start, end, FIELDS[f])) return f;
   return -1;
+}
+
+function isRefusedLabel(body: Buffer, start: number, end: number): boolean {
+  for (const name of REFUSED_LABELS) if (sameBytes(body, start, end, name)) return true;
+  return false;
 }
 
 function sameBytes(body: Buffer, start: number, end: number, bytes: Buffer): boolean {
