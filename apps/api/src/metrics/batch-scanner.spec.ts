@@ -60,6 +60,16 @@ describe(scanBatch.name, () => {
     expect(scan(text)).toBeUndefined();
   });
 
+  it('grows its columns for a body of many short items', () => {
+    const items = Array.from({ length: 5000 }, (_, i) => `{"name":"a","value":${i},"timestamp":${2 * i}}`);
+    const scanned = scan(`{"metrics":[${items.join(',')}]}`)!;
+    expect(scanned.count).toBe(5000);
+    for (const i of [0, 63, 64, 2047, 4999]) {
+      expect([scanned.values[i], scanned.times[i], scanned.timeToken[i]]).toEqual([i, 2 * i, 1]);
+      expect(scanned.sameSkeleton(i, scanned.skeleton(0))).toBe(true);
+    }
+  });
+
   it('reads numbers as JSON.parse does', () => {
     const random = seeded(7);
     const literals = ['0', '-0', '1', '-1', '0.1', '0.3', '1e308', '1e309', '-1e-400', '4.9e-324', '2.5E+3', '1E-7'];
