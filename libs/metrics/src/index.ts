@@ -1,3 +1,4 @@
+export { BoundedCache } from './bounded-cache.js';
 export { canonicalLabels, checkSampleLimits, parseTimestamp, seriesKey } from './core/sample-rules.js';
 export { IngestEvents, type CommittedSamplesListener } from './ingest-events.js';
 export { IngestService } from './ingest.service.js';

@@ -6,16 +6,24 @@ import type { Counter, Histogram } from 'prom-client';
 import { canonicalLabels, seriesKey } from './core/sample-rules.js';
 import { IngestEvents } from './ingest-events.js';
 import { MetricsError } from './metrics.errors.js';
-import type { SampleInput } from './metrics.types.js';
 import { SampleWriter } from './sample-writer.js';
-import { SeriesCache, type CachedSeries } from './series-cache.js';
+import { BoundedCache } from './bounded-cache.js';
+import type { MetricType, SampleInput } from './metrics.types.js';
 import { SeriesRepository, type SeriesDefinition } from './series.repository.js';
+
+// What the write path keeps of a series: its id, and the metadata a sample may change.
+interface CachedSeries {
+  id: number;
+  type: MetricType;
+  helpText: string | null;
+  unit: string | null;
+}
 
 // The write path: resolve each sample's series (cache first, one upsert for all misses), then hand the
 // samples to the group-commit writer. Resolves once the samples are committed, after telling IngestEvents.
 @Injectable()
 export class IngestService {
-  private readonly cache: SeriesCache;
+  private readonly cache: BoundedCache<string, CachedSeries>;
 
   constructor(
     private readonly series: SeriesRepository,
@@ -25,7 +33,7 @@ export class IngestService {
     @InjectRtpmMetric('metrics_ingested_total') private readonly ingested: Counter,
     @InjectRtpmMetric('ingest_batch_size') private readonly batchSize: Histogram,
   ) {
-    this.cache = new SeriesCache(config.ingest.seriesCacheSize);
+    this.cache = new BoundedCache(config.ingest.seriesCacheSize);
   }
 
   async ingest(samples: SampleInput[]): Promise<number> {

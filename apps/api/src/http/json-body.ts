@@ -89,7 +89,7 @@ function bracketed(body: Buffer, start: number, end: number): string {
 }
 
 // The index after the `[` of a body that starts `{"metrics":[` (whitespace allowed between the tokens), or -1.
-function afterBatchPrefix(body: Buffer): number {
+export function afterBatchPrefix(body: Buffer): number {
   let at = 0;
   for (const token of BATCH_PREFIX_TOKENS) {
     while (isJsonWhitespace(body[at])) at++;
@@ -119,6 +119,6 @@ function elementBoundary(body: Buffer, from: number, end: number): number {
   return end;
 }
 
-function isJsonWhitespace(byte: number): boolean {
+export function isJsonWhitespace(byte: number): boolean {
   return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
 }

@@ -11,10 +11,9 @@
 // `constructor` (which secure-json-parse refuses). A body this accepts is therefore valid JSON, which
 // secure-json-parse parses without complaint, and an item's skeleton determines every member but those two tokens.
 
+import { afterBatchPrefix, isJsonWhitespace } from '../http/json-body.js';
+
 const enum Byte {
-  Tab = 0x09,
-  LineFeed = 0x0a,
-  Return = 0x0d,
   Space = 0x20,
   Quote = 0x22,
   Plus = 0x2b,
@@ -25,11 +24,9 @@ const enum Byte {
   Nine = 0x39,
   Colon = 0x3a,
   UpperE = 0x45,
-  OpenBracket = 0x5b,
   Backslash = 0x5c,
   CloseBracket = 0x5d,
   LowerE = 0x65,
-  LowerN = 0x6e,
   OpenBrace = 0x7b,
   CloseBrace = 0x7d,
   Tilde = 0x7e,
@@ -43,7 +40,6 @@ const VALUE = 2;
 const LABELS = 3;
 const TIMESTAMP = 4;
 const REFUSED_LABELS = ['__proto__', 'constructor'].map((key) => Buffer.from(key));
-const METRICS_KEY = Buffer.from('"metrics"');
 const NULL = Buffer.from('null');
 // 10^0 .. 10^22, each exact as a double.
 const POWERS_OF_TEN = Array.from({ length: 23 }, (_, k) => 10 ** k);
@@ -51,30 +47,46 @@ const POWERS_OF_TEN = Array.from({ length: 23 }, (_, k) => 10 ** k);
 // The items of one body, in columns: offsets are into the body, a token's end is exclusive.
 export class ScannedItems {
   count = 0;
-  itemStart: Uint32Array;
-  itemEnd: Uint32Array;
-  valueStart: Uint32Array;
-  valueEnd: Uint32Array;
-  values: Float64Array;
-  timeToken: Uint8Array;
-  timeStart: Uint32Array;
-  timeEnd: Uint32Array;
-  times: Float64Array; // a number token's value
-  hashes: Float64Array; // the skeleton's, < 2^53
+  itemStart!: Uint32Array;
+  itemEnd!: Uint32Array;
+  valueStart!: Uint32Array;
+  valueEnd!: Uint32Array;
+  values!: Float64Array;
+  timeToken!: Uint8Array;
+  timeStart!: Uint32Array;
+  timeEnd!: Uint32Array;
+  times!: Float64Array; // a number token's value
+  hashes!: Float64Array; // the skeleton's, < 2^53
 
   // Sized for items of about 100 bytes (agents' samples take 100-200): a body of shorter ones grows the columns.
   constructor(readonly body: Buffer) {
-    const capacity = Math.max(64, Math.ceil(body.length / 100));
-    this.itemStart = new Uint32Array(capacity);
-    this.itemEnd = new Uint32Array(capacity);
-    this.valueStart = new Uint32Array(capacity);
-    this.valueEnd = new Uint32Array(capacity);
-    this.values = new Float64Array(capacity);
-    this.timeToken = new Uint8Array(capacity);
-    this.timeStart = new Uint32Array(capacity);
-    this.timeEnd = new Uint32Array(capacity);
-    this.times = new Float64Array(capacity);
-    this.hashes = new Float64Array(capacity);
+    this.resize(Math.max(64, Math.ceil(body.length / 100)));
+  }
+
+  get capacity(): number {
+    return this.itemStart.length;
+  }
+
+  // Every column at `capacity` entries, keeping those scanned so far.
+  resize(capacity: number): void {
+    const column = <T extends Uint32Array | Float64Array | Uint8Array>(
+      Type: new (length: number) => T,
+      old: T | undefined,
+    ): T => {
+      const next = new Type(capacity);
+      if (old) next.set(old.subarray(0, this.count));
+      return next;
+    };
+    this.itemStart = column(Uint32Array, this.itemStart);
+    this.itemEnd = column(Uint32Array, this.itemEnd);
+    this.valueStart = column(Uint32Array, this.valueStart);
+    this.valueEnd = column(Uint32Array, this.valueEnd);
+    this.values = column(Float64Array, this.values);
+    this.timeToken = column(Uint8Array, this.timeToken);
+    this.timeStart = column(Uint32Array, this.timeStart);
+    this.timeEnd = column(Uint32Array, this.timeEnd);
+    this.times = column(Float64Array, this.times);
+    this.hashes = column(Float64Array, this.hashes);
   }
 
   // The bytes of item i but its value and timestamp tokens, compared with those of a skeleton seen before.
@@ -116,38 +128,13 @@ export class ScannedItems {
     spans[5] = this.itemEnd[i];
     return spans;
   }
-
-  grow(): void {
-    const size = this.itemStart.length * 2;
-    const resize = <T extends Uint32Array | Float64Array | Uint8Array>(old: T): T => {
-      const next = new (old.constructor as new (n: number) => T)(size);
-      next.set(old);
-      return next;
-    };
-    this.itemStart = resize(this.itemStart);
-    this.itemEnd = resize(this.itemEnd);
-    this.valueStart = resize(this.valueStart);
-    this.valueEnd = resize(this.valueEnd);
-    this.values = resize(this.values);
-    this.timeToken = resize(this.timeToken);
-    this.timeStart = resize(this.timeStart);
-    this.timeEnd = resize(this.timeEnd);
-    this.times = resize(this.times);
-    this.hashes = resize(this.hashes);
-  }
 }
 
 // The items of a batch body within the subset above, or undefined.
 export function scanBatch(body: Buffer): ScannedItems | undefined {
-  let at = skipSpace(body, 0);
-  if (body[at] !== Byte.OpenBrace) return undefined;
-  at = skipSpace(body, at + 1);
-  if (!bytesAt(body, at, METRICS_KEY)) return undefined;
-  at = skipSpace(body, at + METRICS_KEY.length);
-  if (body[at] !== Byte.Colon) return undefined;
-  at = skipSpace(body, at + 1);
-  if (body[at] !== Byte.OpenBracket) return undefined;
-  at = skipSpace(body, at + 1);
+  const arrayStart = afterBatchPrefix(body);
+  if (arrayStart < 0) return undefined;
+  let at = skipSpace(body, arrayStart);
   const items = new ScannedItems(body);
   for (;;) {
     at = scanItem(body, at, items);
@@ -166,7 +153,7 @@ export function scanBatch(body: Buffer): ScannedItems | undefined {
 function scanItem(body: Buffer, at: number, items: ScannedItems): number {
   if (body[at] !== Byte.OpenBrace) return -1;
   const i = items.count;
-  if (i === items.itemStart.length) items.grow();
+  if (i === items.capacity) items.resize(2 * i);
   items.itemStart[i] = at;
   items.timeToken[i] = TimeToken.Absent;
   items.timeStart[i] = 0;
@@ -329,11 +316,8 @@ function bytesAt(body: Buffer, at: number, bytes: Buffer): boolean {
 }
 
 function skipSpace(body: Buffer, at: number): number {
-  for (;;) {
-    const byte = body[at];
-    if (byte !== Byte.Space && byte !== Byte.LineFeed && byte !== Byte.Return && byte !== Byte.Tab) return at;
-    at++;
-  }
+  while (isJsonWhitespace(body[at])) at++;
+  return at;
 }
 
 function isDigit(byte: number): boolean {

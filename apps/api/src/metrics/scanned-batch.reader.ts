@@ -1,4 +1,4 @@
-import { parseTimestamp, seriesKey, type IngestLimits, type SampleInput } from '@rtpm/metrics';
+import { BoundedCache, parseTimestamp, seriesKey, type IngestLimits, type SampleInput } from '@rtpm/metrics';
 import secureJson from 'secure-json-parse';
 import { TimeToken, type ScannedItems } from './batch-scanner.js';
 import { acceptValidSample } from './sample-fast-path.js';
@@ -20,7 +20,7 @@ interface Skeleton {
 // metadata, and only their value and timestamp are checked here. Anything not certainly valid answers undefined,
 // and the caller then parses and checks the whole body the usual way, which names the problems in its 400.
 export class ScannedBatchReader {
-  private readonly skeletons = new Map<number, Skeleton>();
+  private readonly skeletons = new BoundedCache<number, Skeleton>(SKELETON_CAPACITY);
 
   constructor(private readonly limits: IngestLimits) {}
 
@@ -46,7 +46,7 @@ export class ScannedBatchReader {
       } else if (token === TimeToken.String) {
         const start = items.timeStart[i];
         const end = items.timeEnd[i];
-        if (!sameText(body, start, end, textStart, textEnd)) {
+        if (body.compare(body, textStart, textEnd, start, end) !== 0) {
           textStart = start;
           textEnd = end;
           textMs = parseTimestamp(body.toString('latin1', start + 1, end - 1));
@@ -96,16 +96,7 @@ export class ScannedBatchReader {
         seriesKey: seriesKey(sample.name, labels),
       },
     };
-    // Full: start again rather than evict one by one. Deleting a Map's oldest entry leaves a hole that every later
-    // `keys().next()` walks past until V8 compacts the table, which made each new series cost ~4 µs more.
-    if (this.skeletons.size >= SKELETON_CAPACITY) this.skeletons.clear();
     this.skeletons.set(items.hashes[i], skeleton);
     return skeleton;
   }
-}
-
-function sameText(body: Buffer, start: number, end: number, otherStart: number, otherEnd: number): boolean {
-  if (end - start !== otherEnd - otherStart) return false;
-  for (let k = 0; k < end - start; k++) if (body[start + k] !== body[otherStart + k]) return false;
-  return true;
 }

@@ -1,18 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { SeriesCache } from './series-cache.js';
+import { BoundedCache } from './bounded-cache.js';
 
 const series = (id: number) => ({ id, type: 'gauge' as const, helpText: null, unit: null });
 
-describe(SeriesCache.name, () => {
+describe(BoundedCache.name, () => {
   it('keeps every entry up to its capacity', () => {
-    const cache = new SeriesCache(64);
+    const cache = new BoundedCache<string, ReturnType<typeof series>>(64);
     for (let i = 0; i < 64; i++) cache.set(`k${i}`, series(i));
     expect(cache.size).toBe(64);
     expect(cache.get('k0')?.id).toBe(0);
   });
 
   it.each([16, 64, 1000])('past a capacity of %i, drops the oldest entries a slice at a time', (capacity) => {
-    const cache = new SeriesCache(capacity);
+    const cache = new BoundedCache<string, ReturnType<typeof series>>(capacity);
     let smallest = Number.POSITIVE_INFINITY;
     for (let i = 0; i < capacity * 5; i++) {
       cache.set(`k${i}`, series(i));
@@ -26,7 +26,7 @@ describe(SeriesCache.name, () => {
   });
 
   it('counts a key set again as new', () => {
-    const cache = new SeriesCache(16);
+    const cache = new BoundedCache<string, ReturnType<typeof series>>(16);
     for (let i = 0; i < 16; i++) cache.set(`k${i}`, series(i));
     cache.set('k0', series(100));
     cache.set('k16', series(16));

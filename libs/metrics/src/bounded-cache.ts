@@ -1,28 +1,20 @@
-import type { MetricType } from './metrics.types.js';
-
-export interface CachedSeries {
-  id: number;
-  type: MetricType;
-  helpText: string | null;
-  unit: string | null;
-}
-
-// In-process map from series key to id and metadata, so that steady-state ingestion never looks a series up.
-// Bounded: past the limit the oldest sixteenth goes at once (Map keeps insertion order); a miss costs one upsert.
+// An in-process map of at most `capacity` entries: past it the oldest sixteenth goes at once (Map keeps insertion
+// order, and setting a key again makes it the newest); a miss costs the caller one lookup elsewhere. The write path
+// keeps series ids in one (IngestService) and the batch scanner's skeletons in another (ScannedBatchReader).
 // Evicting one entry per insert made every insert at the limit cost ~8 µs: each deletion leaves a hole at the front
 // of V8's table, and each `keys().next()` walked past all of them until the table was rebuilt.
-export class SeriesCache {
-  private readonly entries = new Map<string, CachedSeries>();
+export class BoundedCache<K, V> {
+  private readonly entries = new Map<K, V>();
 
   constructor(private readonly capacity: number) {}
 
-  get(key: string): CachedSeries | undefined {
+  get(key: K): V | undefined {
     return this.entries.get(key);
   }
 
-  set(key: string, series: CachedSeries): void {
+  set(key: K, value: V): void {
     this.entries.delete(key);
-    this.entries.set(key, series);
+    this.entries.set(key, value);
     if (this.entries.size <= this.capacity) return;
     let evict = this.entries.size - this.capacity + (this.capacity >> 4);
     for (const oldest of this.entries.keys()) {
