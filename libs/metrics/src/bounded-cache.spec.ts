@@ -33,4 +33,12 @@ describe(BoundedCache.name, () => {
     expect(cache.get('k0')?.id).toBe(100);
     expect(cache.get('k1')).toBeUndefined();
   });
+
+  it('tells onEvict of every entry it lets go, and of no other', () => {
+    const evicted: number[] = [];
+    const cache = new BoundedCache<string, ReturnType<typeof series>>(32, (value) => evicted.push(value.id));
+    for (let i = 0; i < 100; i++) cache.set(`k${i}`, series(i));
+    const kept = Array.from({ length: 100 }, (_, i) => i).filter((i) => cache.get(`k${i}`) !== undefined);
+    expect([...evicted, ...kept]).toEqual(Array.from({ length: 100 }, (_, i) => i));
+  });
 });

@@ -6,7 +6,11 @@
 export class BoundedCache<K, V> {
   private readonly entries = new Map<K, V>();
 
-  constructor(private readonly capacity: number) {}
+  // onEvict is told of each entry the cache lets go, so that whoever links entries can unlink it.
+  constructor(
+    private readonly capacity: number,
+    private readonly onEvict?: (value: V) => void,
+  ) {}
 
   get(key: K): V | undefined {
     return this.entries.get(key);
@@ -17,9 +21,10 @@ export class BoundedCache<K, V> {
     this.entries.set(key, value);
     if (this.entries.size <= this.capacity) return;
     let evict = this.entries.size - this.capacity + (this.capacity >> 4);
-    for (const oldest of this.entries.keys()) {
+    for (const [oldest, value] of this.entries) {
       if (evict-- === 0) break;
       this.entries.delete(oldest);
+      this.onEvict?.(value);
     }
   }
 

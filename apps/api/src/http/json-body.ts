@@ -1,5 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { RawServerDefault } from 'fastify';
+import type { FastifyRequest, RawServerDefault } from 'fastify';
 import secureJson from 'secure-json-parse';
 
 // JSON bodies are parsed as Fastify's default parser parses them (secure-json-parse: a `__proto__` key or a
@@ -19,8 +19,8 @@ const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
 
 // A route's own reader of its JSON bodies: the value its handler gets, or undefined to leave the body to the usual
-// parse. `parse` is that parse, for a reader's value to fall back on; the reader must accept only bodies it cannot
-// fail on.
+// parse. `parse` is that parse, for a reader's value to fall back on later: it returns the body's value, or throws
+// the error the usual parse answers a body that is not JSON with (Fastify's 400), which the handler lets through.
 export type JsonBodyReader = (body: Buffer, parse: () => unknown) => unknown;
 
 export function registerJsonBody(
@@ -35,10 +35,17 @@ export function registerJsonBody(
   const parseWhole = fastify.getDefaultJsonParser(protoAction, constructorAction);
   const pieceOptions = { protoAction, constructorAction };
   const parsePiece = (text: string): unknown => secureJson.parse(text, undefined, pieceOptions);
-  const parseBody = (body: Buffer): unknown =>
-    parseBatchInPieces(body, parsePiece) ?? secureJson.parse(body.toString(), undefined, pieceOptions);
+  const parseBody = (request: FastifyRequest, body: Buffer): unknown => {
+    const batch = parseBatchInPieces(body, parsePiece);
+    if (batch) return batch;
+    let parsed: { error: Error | null; value?: unknown } | undefined;
+    parseWhole(request, body.toString(), (error, value) => (parsed = { error, value }));
+    if (parsed === undefined) throw new Error('the JSON parser did not answer synchronously');
+    if (parsed.error) throw parsed.error;
+    return parsed.value;
+  };
   app.useBodyParser<RawServerDefault>('application/json', { bodyLimit }, (request, body, done) => {
-    const value = readers[request.routeOptions.url ?? '']?.(body, () => parseBody(body));
+    const value = readers[request.routeOptions.url ?? '']?.(body, () => parseBody(request, body));
     if (value !== undefined) return done(null, value);
     const batch = parseBatchInPieces(body, parsePiece);
     if (batch) done(null, batch);

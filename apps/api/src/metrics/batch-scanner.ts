@@ -1,14 +1,16 @@
 // A batch body read without JSON.parse. Under bench:ingest, JSON.parse of the batches was a third of the API's CPU:
 // the objects it builds for every sample, and above all the string table lookups of the short strings it
 // internalizes ("gauge", "host-12", "us-east-1"). Samples of one series repeat everything but their value and
-// timestamp, so this scanner only checks the body's grammar and finds, for each item, the text of those two tokens
-// and the hash of the rest (its skeleton). Whoever reads the items parses a skeleton only the first time it is seen.
+// timestamp: an item's text without those two tokens is its skeleton, which is parsed only the first time it is
+// seen (ScannedBatchReader). scanItem checks an item's grammar and finds its two tokens, skeletonHash and
+// sameSkeleton find its skeleton among those seen; matchItem reads an item as a given skeleton with its two tokens,
+// in one pass over its bytes, which is how most items are read (agents send their series in the same order).
 //
-// It accepts a strict subset of JSON and declines (undefined) everything else, which then takes the usual parse:
-// a body `{"metrics":[item, ...]}` whose items are objects with the keys of a sample, each at most once, where
-// `value` is a number, `timestamp` a number, a string or null, `labels` null or an object of strings, and the other
-// members strings or null. Strings hold printable ASCII without escapes; label names are neither `__proto__` nor
-// `constructor` (which secure-json-parse refuses). A body this accepts is therefore valid JSON, which
+// The subset of JSON accepted, everything else being declined (-1) and left to the usual parse: a body
+// `{"metrics":[item, ...]}` whose items are objects with the keys of a sample, each at most once, where `value` is
+// a number, `timestamp` a number, a string or null, `labels` null or an object of strings, and the other members
+// strings or null. Strings hold printable ASCII without escapes; label names are neither `__proto__` nor
+// `constructor` (which secure-json-parse refuses). A body of such items is therefore valid JSON, which
 // secure-json-parse parses without complaint, and an item's skeleton determines every member but those two tokens.
 
 import { afterBatchPrefix, isJsonWhitespace } from '../http/json-body.js';
@@ -44,120 +46,94 @@ const NULL = Buffer.from('null');
 // 10^0 .. 10^22, each exact as a double.
 const POWERS_OF_TEN = Array.from({ length: 23 }, (_, k) => 10 ** k);
 
-// The items of one body, in columns: offsets are into the body, a token's end is exclusive.
-export class ScannedItems {
-  count = 0;
-  itemStart!: Uint32Array;
-  itemEnd!: Uint32Array;
-  valueStart!: Uint32Array;
-  valueEnd!: Uint32Array;
-  values!: Float64Array;
-  timeToken!: Uint8Array;
-  timeStart!: Uint32Array;
-  timeEnd!: Uint32Array;
-  times!: Float64Array; // a number token's value
-  hashes!: Float64Array; // the skeleton's, < 2^53
-
-  // Sized for items of about 100 bytes (agents' samples take 100-200): a body of shorter ones grows the columns.
-  constructor(readonly body: Buffer) {
-    this.resize(Math.max(64, Math.ceil(body.length / 100)));
-  }
-
-  get capacity(): number {
-    return this.itemStart.length;
-  }
-
-  // Every column at `capacity` entries, keeping those scanned so far.
-  resize(capacity: number): void {
-    const column = <T extends Uint32Array | Float64Array | Uint8Array>(
-      Type: new (length: number) => T,
-      old: T | undefined,
-    ): T => {
-      const next = new Type(capacity);
-      if (old) next.set(old.subarray(0, this.count));
-      return next;
-    };
-    this.itemStart = column(Uint32Array, this.itemStart);
-    this.itemEnd = column(Uint32Array, this.itemEnd);
-    this.valueStart = column(Uint32Array, this.valueStart);
-    this.valueEnd = column(Uint32Array, this.valueEnd);
-    this.values = column(Float64Array, this.values);
-    this.timeToken = column(Uint8Array, this.timeToken);
-    this.timeStart = column(Uint32Array, this.timeStart);
-    this.timeEnd = column(Uint32Array, this.timeEnd);
-    this.times = column(Float64Array, this.times);
-    this.hashes = column(Float64Array, this.hashes);
-  }
-
-  // The bytes of item i but its value and timestamp tokens, compared with those of a skeleton seen before.
-  sameSkeleton(i: number, skeleton: Uint8Array): boolean {
-    const body = this.body;
-    let k = 0;
-    const spans = this.skeletonSpans(i);
-    for (let s = 0; s < 6; s += 2) {
-      const end = spans[s + 1];
-      if (k + end - spans[s] > skeleton.length) return false;
-      for (let at = spans[s]; at < end; at++) if (body[at] !== skeleton[k++]) return false;
-    }
-    return k === skeleton.length;
-  }
-
-  // A copy of item i's skeleton. Buffer.concat takes a small result from Node's shared pool, where a Uint8Array of
-  // its own would be one more ArrayBuffer for V8 to track per series.
-  skeleton(i: number): Uint8Array {
-    const spans = this.skeletonSpans(i);
-    return Buffer.concat([0, 2, 4].map((s) => this.body.subarray(spans[s], spans[s + 1])));
-  }
-
-  // The three runs of item i's skeleton: [start, end) pairs around its value and timestamp tokens.
-  private readonly spans = new Uint32Array(6);
-
-  skeletonSpans(i: number): Uint32Array {
-    const spans = this.spans;
-    const hasTime = this.timeEnd[i] > 0; // a timestamp member, null included
-    const valueFirst = !hasTime || this.valueStart[i] < this.timeStart[i];
-    const firstStart = valueFirst ? this.valueStart[i] : this.timeStart[i];
-    const firstEnd = valueFirst ? this.valueEnd[i] : this.timeEnd[i];
-    const secondStart = !hasTime ? this.itemEnd[i] : valueFirst ? this.timeStart[i] : this.valueStart[i];
-    const secondEnd = !hasTime ? this.itemEnd[i] : valueFirst ? this.timeEnd[i] : this.valueEnd[i];
-    spans[0] = this.itemStart[i];
-    spans[1] = firstStart;
-    spans[2] = firstEnd;
-    spans[3] = secondStart;
-    spans[4] = secondEnd;
-    spans[5] = this.itemEnd[i];
-    return spans;
-  }
+// The tokens of one item, as scanItem or matchItem found them: offsets are into the body, a token's end is exclusive.
+export class ItemTokens {
+  end = 0;
+  valueStart = 0;
+  valueEnd = 0;
+  value = 0;
+  timeToken: number = TimeToken.Absent;
+  timeStart = 0; // 0 with timeEnd when the item has no timestamp member
+  timeEnd = 0;
+  time = 0; // a number token's value
 }
 
-// The items of a batch body within the subset above, or undefined.
-export function scanBatch(body: Buffer): ScannedItems | undefined {
+// What a gap of a skeleton held: the value token, the timestamp token, or nothing (the last gap of an item without
+// a timestamp member).
+export const Gap = { None: 0, Value: 1, Time: 2 } as const;
+type GapToken = (typeof Gap)[keyof typeof Gap];
+
+// An item's text without its value and timestamp tokens, and where they were cut out.
+export interface SkeletonShape {
+  bytes: Uint8Array;
+  firstGap: number;
+  firstToken: GapToken;
+  secondGap: number;
+  secondToken: GapToken;
+}
+
+// The index of the first item of a body `{"metrics":[item, ...]}`, or -1.
+export function firstItemAt(body: Buffer): number {
   const arrayStart = afterBatchPrefix(body);
-  if (arrayStart < 0) return undefined;
-  let at = skipSpace(body, arrayStart);
-  const items = new ScannedItems(body);
-  for (;;) {
-    at = scanItem(body, at, items);
-    if (at < 0) return undefined;
-    at = skipSpace(body, at);
-    if (body[at] === Byte.Comma) at = skipSpace(body, at + 1);
-    else if (body[at] === Byte.CloseBracket) break;
-    else return undefined;
-  }
-  at = skipSpace(body, at + 1);
-  if (body[at] !== Byte.CloseBrace) return undefined;
-  return skipSpace(body, at + 1) === body.length ? items : undefined;
+  return arrayStart < 0 ? -1 : skipSpace(body, arrayStart);
 }
 
-// One item at `at`, appended to `items`; the index after it, or -1.
-function scanItem(body: Buffer, at: number, items: ScannedItems): number {
+// After an item ending at `end`: the index of the next item, BATCH_END when the batch closes there and nothing but
+// whitespace follows, or -1.
+export const BATCH_END = -2;
+
+export function nextItemAt(body: Buffer, end: number): number {
+  let at = skipSpace(body, end);
+  if (body[at] === Byte.Comma) return skipSpace(body, at + 1);
+  if (body[at] !== Byte.CloseBracket) return -1;
+  at = skipSpace(body, at + 1);
+  if (body[at] !== Byte.CloseBrace) return -1;
+  return skipSpace(body, at + 1) === body.length ? BATCH_END : -1;
+}
+
+// The item at `at`, if its text is `shape`'s bytes with a valid token in each gap: the index after it, or -1.
+// Such an item is one scanItem would accept with that skeleton (the bytes after each gap are those that followed
+// a valid token there: whitespace, a comma or a brace), read in one comparison of its bytes.
+export function matchItem(body: Buffer, at: number, shape: SkeletonShape, tokens: ItemTokens): number {
+  const bytes = shape.bytes;
+  tokens.timeToken = TimeToken.Absent;
+  tokens.timeStart = 0;
+  tokens.timeEnd = 0;
+  let k = 0;
+  for (; k < shape.firstGap; k++, at++) if (body[at] !== bytes[k]) return -1;
+  at = scanGap(body, at, shape.firstToken, tokens);
+  if (at < 0) return -1;
+  for (; k < shape.secondGap; k++, at++) if (body[at] !== bytes[k]) return -1;
+  if (shape.secondToken !== Gap.None) {
+    at = scanGap(body, at, shape.secondToken, tokens);
+    if (at < 0) return -1;
+  }
+  for (; k < bytes.length; k++, at++) if (body[at] !== bytes[k]) return -1;
+  tokens.end = at;
+  return at;
+}
+
+function scanGap(body: Buffer, at: number, token: GapToken, tokens: ItemTokens): number {
+  const start = at;
+  if (token === Gap.Value) {
+    at = scanNumber(body, at);
+    tokens.valueStart = start;
+    tokens.valueEnd = at;
+    tokens.value = scannedNumber;
+  } else {
+    at = scanTimestamp(body, at, tokens);
+    tokens.timeStart = start;
+    tokens.timeEnd = at;
+  }
+  return at;
+}
+
+// The item at `at`, if it is in the subset: the index after it, or -1.
+export function scanItem(body: Buffer, at: number, tokens: ItemTokens): number {
   if (body[at] !== Byte.OpenBrace) return -1;
-  const i = items.count;
-  if (i === items.capacity) items.resize(2 * i);
-  items.itemStart[i] = at;
-  items.timeToken[i] = TimeToken.Absent;
-  items.timeStart[i] = 0;
-  items.timeEnd[i] = 0;
+  tokens.timeToken = TimeToken.Absent;
+  tokens.timeStart = 0;
+  tokens.timeEnd = 0;
   let seen = 0;
   at = skipSpace(body, at + 1);
   for (;;) {
@@ -169,21 +145,10 @@ function scanItem(body: Buffer, at: number, items: ScannedItems): number {
     at = skipSpace(body, keyEnd);
     if (body[at] !== Byte.Colon) return -1;
     at = skipSpace(body, at + 1);
-    const start = at;
-    if (field === VALUE) {
-      at = scanNumber(body, at);
-      items.valueStart[i] = start;
-      items.valueEnd[i] = at;
-      items.values[i] = scannedNumber;
-    } else if (field === TIMESTAMP) {
-      at = scanTimestamp(body, at, items, i);
-      items.timeStart[i] = start;
-      items.timeEnd[i] = at;
-    } else if (field === LABELS) {
-      at = bytesAt(body, at, NULL) ? at + NULL.length : scanLabels(body, at);
-    } else {
-      at = bytesAt(body, at, NULL) ? at + NULL.length : plainString(body, at);
-    }
+    if (field === VALUE) at = scanGap(body, at, Gap.Value, tokens);
+    else if (field === TIMESTAMP) at = scanGap(body, at, Gap.Time, tokens);
+    else if (field === LABELS) at = bytesAt(body, at, NULL) ? at + NULL.length : scanLabels(body, at);
+    else at = bytesAt(body, at, NULL) ? at + NULL.length : plainString(body, at);
     if (at < 0) return -1;
     at = skipSpace(body, at);
     if (body[at] === Byte.Comma) at = skipSpace(body, at + 1);
@@ -191,21 +156,78 @@ function scanItem(body: Buffer, at: number, items: ScannedItems): number {
     else return -1;
   }
   if ((seen & (1 << VALUE)) === 0) return -1;
-  items.itemEnd[i] = at + 1;
-  items.count++;
-  items.hashes[i] = skeletonHash(body, items.skeletonSpans(i));
+  tokens.end = at + 1;
   return at + 1;
 }
 
-function scanTimestamp(body: Buffer, at: number, items: ScannedItems, i: number): number {
+// The three runs of the skeleton of the item at `at`: [start, end) pairs around its value and timestamp tokens.
+const spans = new Uint32Array(6);
+
+function skeletonSpans(at: number, tokens: ItemTokens): Uint32Array {
+  const hasTime = tokens.timeEnd > 0; // a timestamp member, null included
+  const valueFirst = !hasTime || tokens.valueStart < tokens.timeStart;
+  spans[0] = at;
+  spans[1] = valueFirst ? tokens.valueStart : tokens.timeStart;
+  spans[2] = valueFirst ? tokens.valueEnd : tokens.timeEnd;
+  spans[3] = !hasTime ? tokens.end : valueFirst ? tokens.timeStart : tokens.valueStart;
+  spans[4] = !hasTime ? tokens.end : valueFirst ? tokens.timeEnd : tokens.valueEnd;
+  spans[5] = tokens.end;
+  return spans;
+}
+
+// A copy of the skeleton of the item at `at`. Buffer.concat takes a small result from Node's shared pool, where a
+// Uint8Array of its own would be one more ArrayBuffer for V8 to track per series.
+export function skeletonShape(body: Buffer, at: number, tokens: ItemTokens): SkeletonShape {
+  const hasTime = tokens.timeEnd > 0;
+  const valueFirst = !hasTime || tokens.valueStart < tokens.timeStart;
+  const s = skeletonSpans(at, tokens);
+  return {
+    bytes: Buffer.concat([body.subarray(s[0], s[1]), body.subarray(s[2], s[3]), body.subarray(s[4], s[5])]),
+    firstGap: s[1] - s[0],
+    firstToken: valueFirst ? Gap.Value : Gap.Time,
+    secondGap: s[1] - s[0] + s[3] - s[2],
+    secondToken: !hasTime ? Gap.None : valueFirst ? Gap.Time : Gap.Value,
+  };
+}
+
+// Whether the item at `at` has `shape`'s skeleton, byte for byte.
+export function sameSkeleton(body: Buffer, at: number, tokens: ItemTokens, shape: SkeletonShape): boolean {
+  const s = skeletonSpans(at, tokens);
+  const bytes = shape.bytes;
+  let k = 0;
+  for (let r = 0; r < 6; r += 2) {
+    const end = s[r + 1];
+    if (k + end - s[r] > bytes.length) return false;
+    for (let i = s[r]; i < end; i++) if (body[i] !== bytes[k++]) return false;
+  }
+  return k === bytes.length;
+}
+
+// Two 32-bit hashes (FNV-1a, and a multiply-xor one) of the skeleton's bytes of the item at `at`, combined into 53
+// bits.
+export function skeletonHash(body: Buffer, at: number, tokens: ItemTokens): number {
+  const s = skeletonSpans(at, tokens);
+  let a = 0x811c9dc5;
+  let b = 0x9747b28c;
+  for (let r = 0; r < 6; r += 2) {
+    for (let i = s[r]; i < s[r + 1]; i++) {
+      a = Math.imul(a ^ body[i], 0x01000193);
+      b = Math.imul(b ^ body[i], 0x5bd1e995);
+      b ^= b >>> 15;
+    }
+  }
+  return (a >>> 0) * 0x200000 + (b >>> 11);
+}
+
+function scanTimestamp(body: Buffer, at: number, tokens: ItemTokens): number {
   if (body[at] === Byte.Quote) {
-    items.timeToken[i] = TimeToken.String;
+    tokens.timeToken = TimeToken.String;
     return plainString(body, at);
   }
   if (bytesAt(body, at, NULL)) return at + NULL.length;
-  items.timeToken[i] = TimeToken.Number;
+  tokens.timeToken = TimeToken.Number;
   const end = scanNumber(body, at);
-  items.times[i] = scannedNumber;
+  tokens.time = scannedNumber;
   return end;
 }
 
@@ -280,20 +302,6 @@ function scanNumber(body: Buffer, at: number): number {
   return k;
 }
 
-// Two 32-bit hashes (FNV-1a, and a multiply-xor one) of the skeleton's bytes, combined into 53 bits.
-function skeletonHash(body: Buffer, spans: Uint32Array): number {
-  let a = 0x811c9dc5;
-  let b = 0x9747b28c;
-  for (let s = 0; s < 6; s += 2) {
-    for (let at = spans[s]; at < spans[s + 1]; at++) {
-      a = Math.imul(a ^ body[at], 0x01000193);
-      b = Math.imul(b ^ body[at], 0x5bd1e995);
-      b ^= b >>> 15;
-    }
-  }
-  return (a >>> 0) * 0x200000 + (b >>> 11);
-}
-
 // The index of the field whose name is body[start, end), or -1.
 function fieldAt(body: Buffer, start: number, end: number): number {
   for (let f = 0; f < FIELDS.length; f++) if (sameBytes(body, start, end, FIELDS[f])) return f;
@@ -324,16 +332,16 @@ function isDigit(byte: number): boolean {
   return byte >= Byte.Zero && byte <= Byte.Nine;
 }
 
-// The body of POST /api/v1/metrics/batch when the scanner accepts it: its items, and the usual parse of it for
-// when they do not all make valid samples (the 400 then comes from the usual checks).
-export class ScannedBatch {
+// The body of POST /api/v1/metrics/batch when it starts as a batch does: read by ScannedBatchReader after the
+// request is authenticated, and given to `parse` (the usual parse, which throws the usual 400 for a body that is not
+// JSON) when the reader declines it.
+export class BatchBody {
   constructor(
-    readonly items: ScannedItems,
+    readonly bytes: Buffer,
     readonly parse: () => unknown,
   ) {}
 }
 
-export function readBatchBody(body: Buffer, parse: () => unknown): ScannedBatch | undefined {
-  const items = scanBatch(body);
-  return items && new ScannedBatch(items, parse);
+export function readBatchBody(body: Buffer, parse: () => unknown): BatchBody | undefined {
+  return afterBatchPrefix(body) < 0 ? undefined : new BatchBody(body, parse);
 }

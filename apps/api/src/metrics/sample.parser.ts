@@ -10,7 +10,7 @@ import {
 import { validateSync } from 'class-validator';
 import { badRequest, fieldProblem } from '../http/bad-request.js';
 import { IngestSampleDto } from './dto/ingest-sample.dto.js';
-import { ScannedBatch } from './batch-scanner.js';
+import { BatchBody } from './batch-scanner.js';
 import { acceptValidSample } from './sample-fast-path.js';
 import { ScannedBatchReader } from './scanned-batch.reader.js';
 
@@ -36,9 +36,8 @@ export class SampleParser {
   }
 
   parseBatch(body: unknown, receivedAtMs: number): SampleInput[] {
-    if (body instanceof ScannedBatch) {
-      const { items } = body;
-      const samples = items.count <= this.maxBatchSize ? this.scanned.read(items, receivedAtMs) : undefined;
+    if (body instanceof BatchBody) {
+      const samples = this.scanned.read(body.bytes, receivedAtMs, this.maxBatchSize);
       if (samples) return samples;
       body = body.parse();
     }
