@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SampleColumns } from './sample.repository.js';
-import { mergeLastWriteWins } from './sample-writer.js';
+import { mergeLastWriteWins, sortedOrder } from './sample-writer.js';
 
 // Rows are [seriesId, timeMs, value]; parts are the column sets of requests in arrival order.
 type Row = [number, number, number];
@@ -89,5 +89,28 @@ describe(mergeLastWriteWins.name, () => {
     mergeLastWriteWins([input]);
 
     expect(input).toEqual(copy);
+  });
+});
+
+describe(sortedOrder.name, () => {
+  // Against a stable comparator sort, on rows with few distinct keys (many repeats) in runs of random lengths.
+  it('orders rows by (series, time), equal keys in arrival order, on 500 random row sets', () => {
+    let state = 3;
+    const random = () => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+    for (let k = 0; k < 500; k++) {
+      const total = Math.floor(random() * 300);
+      const seriesIds = new Float64Array(total);
+      const timesMs = new Float64Array(total);
+      for (let i = 0; i < total; i++) {
+        // Mostly ascending runs, as requests send them, broken now and then.
+        const ascending = i > 0 && random() < 0.8;
+        seriesIds[i] = ascending ? seriesIds[i - 1] + Math.floor(random() * 2) : Math.floor(random() * 20);
+        timesMs[i] = 2 ** 42 + Math.floor(random() * 4) * 1000;
+      }
+      const expected = Array.from({ length: total }, (_, i) => i).sort(
+        (a, b) => seriesIds[a] - seriesIds[b] || timesMs[a] - timesMs[b] || a - b,
+      );
+      expect(Array.from(sortedOrder(seriesIds, timesMs))).toEqual(expected);
+    }
   });
 });

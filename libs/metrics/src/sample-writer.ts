@@ -81,11 +81,8 @@ export function mergeLastWriteWins(parts: SampleColumns[]): SampleColumns {
     values.set(part.values, n);
     n += part.seriesIds.length;
   }
-  // A stable sort of indices: among equal keys the later write comes last and wins below. The comparator answers
-  // -1/0/1 rather than a difference of doubles, which V8 would box on each of the n log n calls.
-  const order = new Uint32Array(total);
-  for (let i = 0; i < total; i++) order[i] = i;
-  order.sort((a, b) => compare(seriesIds[a], seriesIds[b]) || compare(timesMs[a], timesMs[b]) || a - b);
+  // A stable sort of indices: among equal keys the later write comes last and wins below.
+  const order = sortedOrder(seriesIds, timesMs);
   // Written in place into typed arrays of the largest size, then viewed at the size kept: no array grows element by
   // element (pushing reallocated them as they grew, ~50 bytes per sample of a merged statement).
   const merged = {
@@ -112,6 +109,38 @@ export function mergeLastWriteWins(parts: SampleColumns[]): SampleColumns {
   };
 }
 
-function compare(a: number, b: number): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+// The indices of the rows in (series, time) order, equal keys in arrival order: a natural merge sort, which merges
+// the runs already in order pairwise. Each request's rows mostly arrive sorted, so a statement of k requests costs
+// about log2(k) linear passes; a comparator sort (Array#sort) took 0.35 ms for 4,000 rows, mostly in its callbacks.
+export function sortedOrder(seriesIds: Float64Array, timesMs: Float64Array): Uint32Array {
+  const total = seriesIds.length;
+  let order = new Uint32Array(total);
+  let spare = new Uint32Array(total);
+  const before = (a: number, b: number) =>
+    seriesIds[a] < seriesIds[b] || (seriesIds[a] === seriesIds[b] && timesMs[a] < timesMs[b]);
+  // The bounds of the runs: [bounds[r], bounds[r + 1]) is in order.
+  let bounds = [0];
+  for (let i = 0; i < total; i++) {
+    order[i] = i;
+    if (i > 0 && before(i, i - 1)) bounds.push(i);
+  }
+  bounds.push(total);
+  while (bounds.length > 2) {
+    const merged = [0];
+    for (let r = 0; r + 1 < bounds.length; r += 2) {
+      const low = bounds[r];
+      const middle = bounds[r + 1];
+      const high = r + 2 < bounds.length ? bounds[r + 2] : middle;
+      let i = low;
+      let j = middle;
+      let k = low;
+      while (i < middle && j < high) spare[k++] = before(order[j], order[i]) ? order[j++] : order[i++];
+      while (i < middle) spare[k++] = order[i++];
+      while (j < high) spare[k++] = order[j++];
+      merged.push(high);
+    }
+    [order, spare] = [spare, order];
+    bounds = merged;
+  }
+  return order;
 }
