@@ -66,6 +66,7 @@ type GapToken = (typeof Gap)[keyof typeof Gap];
 // An item's text without its value and timestamp tokens, and where they were cut out.
 export interface SkeletonShape {
   bytes: Uint8Array;
+  words: DataView; // of bytes
   firstGap: number;
   firstToken: GapToken;
   secondGap: number;
@@ -95,22 +96,42 @@ export function nextItemAt(body: Buffer, end: number): number {
 // Such an item is one scanItem would accept with that skeleton (the bytes after each gap are those that followed
 // a valid token there: whitespace, a comma or a brace), read in one comparison of its bytes.
 export function matchItem(body: Buffer, at: number, shape: SkeletonShape, tokens: ItemTokens): number {
-  const bytes = shape.bytes;
   tokens.timeToken = TimeToken.Absent;
   tokens.timeStart = 0;
   tokens.timeEnd = 0;
-  let k = 0;
-  for (; k < shape.firstGap; k++, at++) if (body[at] !== bytes[k]) return -1;
-  at = scanGap(body, at, shape.firstToken, tokens);
-  if (at < 0) return -1;
-  for (; k < shape.secondGap; k++, at++) if (body[at] !== bytes[k]) return -1;
+  if (!matchesRun(body, at, shape, 0, shape.firstGap)) return -1;
+  at = scanGap(body, at + shape.firstGap, shape.firstToken, tokens);
+  if (at < 0 || !matchesRun(body, at, shape, shape.firstGap, shape.secondGap)) return -1;
+  at += shape.secondGap - shape.firstGap;
   if (shape.secondToken !== Gap.None) {
     at = scanGap(body, at, shape.secondToken, tokens);
     if (at < 0) return -1;
   }
-  for (; k < bytes.length; k++, at++) if (body[at] !== bytes[k]) return -1;
-  tokens.end = at;
-  return at;
+  if (!matchesRun(body, at, shape, shape.secondGap, shape.bytes.length)) return -1;
+  tokens.end = at + shape.bytes.length - shape.secondGap;
+  return tokens.end;
+}
+
+// Whether body[at...] holds the skeleton's bytes [from, to), compared four at a time.
+function matchesRun(body: Buffer, at: number, shape: SkeletonShape, from: number, to: number): boolean {
+  if (at + to - from > body.length) return false;
+  const words = viewOf(body);
+  let k = from;
+  for (; k + 4 <= to; k += 4, at += 4) if (words.getUint32(at) !== shape.words.getUint32(k)) return false;
+  for (; k < to; k++, at++) if (body[at] !== shape.bytes[k]) return false;
+  return true;
+}
+
+// A DataView of the body being read, made once per body.
+let viewedBody: Buffer | undefined;
+let bodyView: DataView = new DataView(new ArrayBuffer(0));
+
+function viewOf(body: Buffer): DataView {
+  if (body !== viewedBody) {
+    viewedBody = body;
+    bodyView = new DataView(body.buffer, body.byteOffset, body.length);
+  }
+  return bodyView;
 }
 
 function scanGap(body: Buffer, at: number, token: GapToken, tokens: ItemTokens): number {
@@ -181,8 +202,10 @@ export function skeletonShape(body: Buffer, at: number, tokens: ItemTokens): Ske
   const hasTime = tokens.timeEnd > 0;
   const valueFirst = !hasTime || tokens.valueStart < tokens.timeStart;
   const s = skeletonSpans(at, tokens);
+  const bytes = Buffer.concat([body.subarray(s[0], s[1]), body.subarray(s[2], s[3]), body.subarray(s[4], s[5])]);
   return {
-    bytes: Buffer.concat([body.subarray(s[0], s[1]), body.subarray(s[2], s[3]), body.subarray(s[4], s[5])]),
+    bytes,
+    words: new DataView(bytes.buffer, bytes.byteOffset, bytes.length),
     firstGap: s[1] - s[0],
     firstToken: valueFirst ? Gap.Value : Gap.Time,
     secondGap: s[1] - s[0] + s[3] - s[2],

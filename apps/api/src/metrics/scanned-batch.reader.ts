@@ -24,6 +24,7 @@ type Template = Omit<SampleInput, 'value' | 'timeMs'> & { seriesKey: string };
 
 class Skeleton implements SkeletonShape {
   readonly bytes: Uint8Array;
+  readonly words: DataView;
   readonly firstGap: number;
   readonly firstToken: SkeletonShape['firstToken'];
   readonly secondGap: number;
@@ -40,6 +41,7 @@ class Skeleton implements SkeletonShape {
   ) {
     // Copied field by field: every skeleton gets the one hidden class that matchItem's loads are specialised for.
     this.bytes = shape.bytes;
+    this.words = shape.words;
     this.firstGap = shape.firstGap;
     this.firstToken = shape.firstToken;
     this.secondGap = shape.secondGap;
